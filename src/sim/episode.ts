@@ -1,0 +1,113 @@
+import type { TabletopEnv, SimSnapshot } from './env';
+import { holds, describeRelation, BUTTON_TRIGGER, type Latches } from './predicates';
+import { getTask, type EpisodeSpec, type Goal } from './tasks';
+
+export type EpisodeStatus = 'idle' | 'running' | 'success' | 'failure';
+
+export interface StepOutcome {
+  status: EpisodeStatus;
+  reason: string | null;
+  step: number;
+  goalIndex: number;
+  /** Goals achieved so far (chains report this as the completed length). */
+  completed: number;
+}
+
+export interface EpisodeSnapshot {
+  sim: SimSnapshot;
+  status: EpisodeStatus;
+  reason: string | null;
+  step: number;
+  goalStep: number;
+  goalIndex: number;
+  completed: number;
+  latches: Latches;
+}
+
+/**
+ * One episode on a TabletopEnv: initial state from the task's seeded sampler, goal bookkeeping (one goal,
+ * or five in a row for chains), success predicates, step limits and physics faults.
+ */
+export class Episode {
+  readonly spec: EpisodeSpec;
+  status: EpisodeStatus = 'running';
+  reason: string | null = null;
+  step = 0;
+  goalStep = 0;
+  goalIndex = 0;
+  completed = 0;
+  latches: Latches = { buttonPressed: false };
+
+  constructor(readonly env: TabletopEnv, spec: EpisodeSpec) {
+    this.spec = spec;
+    env.reset(spec.init);
+  }
+
+  static fromTask(env: TabletopEnv, taskId: string, seed: number): Episode {
+    return new Episode(env, getTask(taskId).sample(seed));
+  }
+
+  get goal(): Goal {
+    return this.spec.goals[Math.min(this.goalIndex, this.spec.goals.length - 1)];
+  }
+  get instruction(): string {
+    return this.goal.instruction;
+  }
+  get done(): boolean {
+    return this.status === 'success' || this.status === 'failure';
+  }
+
+  outcome(): StepOutcome {
+    return { status: this.status, reason: this.reason, step: this.step, goalIndex: this.goalIndex, completed: this.completed };
+  }
+
+  /** Execute one control step; `applyForces` runs before each physics step (drags, pushes). */
+  apply(action: ArrayLike<number>, applyForces?: (env: TabletopEnv) => void): StepOutcome {
+    if (this.done) return this.outcome();
+    const r = this.env.step(action, applyForces);
+    this.step += 1;
+    this.goalStep += 1;
+    if (r.fault) return this.fail(r.fault);
+    if (this.env.buttonPos() < BUTTON_TRIGGER) this.latches.buttonPressed = true;
+    if (this.goal.relations.every((rel) => holds(this.env, rel, this.latches))) {
+      this.completed += 1;
+      if (this.goalIndex + 1 >= this.spec.goals.length) {
+        this.status = 'success';
+        return this.outcome();
+      }
+      this.goalIndex += 1;
+      this.goalStep = 0;
+      this.latches = { buttonPressed: false };
+      return this.outcome();
+    }
+    if (this.goalStep >= this.goal.stepLimit) {
+      const missing = this.goal.relations.filter((rel) => !holds(this.env, rel, this.latches)).map(describeRelation);
+      return this.fail(`step limit (${this.goal.stepLimit}) reached; not achieved: ${missing.join(', ')}`);
+    }
+    return this.outcome();
+  }
+
+  fail(reason: string): StepOutcome {
+    this.status = 'failure';
+    this.reason = reason;
+    return this.outcome();
+  }
+
+  snapshot(): EpisodeSnapshot {
+    return {
+      sim: this.env.snapshot(),
+      status: this.status,
+      reason: this.reason,
+      step: this.step,
+      goalStep: this.goalStep,
+      goalIndex: this.goalIndex,
+      completed: this.completed,
+      latches: { ...this.latches },
+    };
+  }
+
+  restore(s: EpisodeSnapshot): void {
+    this.env.restore(s.sim);
+    Object.assign(this, { status: s.status, reason: s.reason, step: s.step, goalStep: s.goalStep, goalIndex: s.goalIndex, completed: s.completed, latches: { ...s.latches } });
+  }
+}

@@ -1,0 +1,304 @@
+"""Reader for the demonstration dataset format (docs/dataset.md) and the batch builder used by training,
+evaluation of the loss, and the export parity fixtures.
+
+Everything is loaded into memory once: ~150k frames x 2 cameras x 64x64x3 uint8 is ~3.7 GB, far less than
+the machine has, and random access from RAM is what keeps 2 CPU cores busy on the model instead of on I/O.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from .tokenizer import Tokenizer, UNK_ID, PAD_ID
+from .vocab import Vocab, MAX_PLAN, FUTURE_POINTS, load_card, vocab_for_dataset
+
+CHUNK = 8  # actions predicted per step: a[t .. t+7]
+IGNORE = -100  # torch cross-entropy ignore_index
+
+# Per-episode arrays: file name -> (dtype, trailing shape builder). Shapes are checked on load because a
+# silently transposed array would train a model that quietly does nothing.
+_FIELDS = ("front", "wrist", "proprio", "action", "gripper_px", "gripper_vis", "boxes", "box_vis",
+           "subtask", "move")
+
+
+@dataclass
+class Stats:
+    """Normalisation statistics; all float32 lists so they serialise straight into the manifest."""
+    proprio_mean: list
+    proprio_std: list
+    action_mean: list
+    action_std: list
+    image_mean: dict  # camera -> [r, g, b] in 0..1 units
+    image_std: dict
+
+    def to_json(self) -> dict:
+        return self.__dict__.copy()
+
+    @staticmethod
+    def from_json(d: dict) -> "Stats":
+        return Stats(**d)
+
+
+@dataclass
+class DemoData:
+    root: Path
+    card: dict
+    vocab: Vocab
+    names: list                 # episode directory names
+    metas: list                 # parsed meta.json per episode
+    ep_start: np.ndarray        # [E] first global frame index
+    ep_len: np.ndarray          # [E]
+    ep_of: np.ndarray           # [N] episode index of each frame
+    t_of: np.ndarray            # [N] step within its episode
+    plan_verb: np.ndarray       # [E, MAX_PLAN] verb index, len(verbs) = empty slot
+    plan_obj: np.ndarray        # [E, MAX_PLAN] object index, IGNORE on empty slots
+    arrays: dict = field(default_factory=dict)  # field name -> [N, ...]
+
+    @property
+    def instructions(self) -> list:
+        return [m["instruction"] for m in self.metas]
+
+    @property
+    def n_frames(self) -> int:
+        return int(self.ep_len.sum())
+
+    def frames_of(self, episodes) -> np.ndarray:
+        """Global frame indices of the given episodes, in order."""
+        parts = [np.arange(self.ep_start[e], self.ep_start[e] + self.ep_len[e]) for e in episodes]
+        return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+
+
+def _episode_dirs(root: Path) -> list:
+    ep_root = root / "episodes"
+    if not ep_root.is_dir():
+        raise FileNotFoundError(f"{ep_root} not found: expected a dataset written by `npm run datagen`")
+    return sorted(p for p in ep_root.iterdir() if p.is_dir() and (p / "meta.json").exists())
+
+
+def load_dataset(root, include_failures: bool = False, max_episodes: int | None = None,
+                 log=print) -> DemoData:
+    root = Path(root)
+    card = load_card(root)
+    vocab = vocab_for_dataset(card)
+    dirs = _episode_dirs(root)
+    metas, keep, lengths, skipped = [], [], [], 0
+    for d in dirs:
+        meta = json.loads((d / "meta.json").read_text())
+        if not include_failures and meta.get("success") is False:
+            skipped += 1
+            continue
+        # Shapes from the .npy headers only (mmap) so we can preallocate and never hold two copies.
+        T = np.load(d / "action.npy", mmap_mode="r").shape[0]
+        if T == 0:
+            skipped += 1
+            continue
+        metas.append(meta)
+        keep.append(d)
+        lengths.append(T)
+        if max_episodes and len(keep) >= max_episodes:
+            break
+    if not keep:
+        raise ValueError(f"{root}: no usable episodes ({skipped} skipped)")
+
+    ep_len = np.asarray(lengths, dtype=np.int64)
+    ep_start = np.concatenate([[0], np.cumsum(ep_len)[:-1]]).astype(np.int64)
+    N = int(ep_len.sum())
+    first = {f: np.load(keep[0] / f"{f}.npy", mmap_mode="r") for f in _FIELDS}
+    O = len(vocab.objects)
+    H, W = first["front"].shape[1:3]
+    expected = {
+        "front": ((H, W, 3), np.uint8), "wrist": (first["wrist"].shape[1:], np.uint8),
+        "proprio": ((13,), np.float32), "action": ((7,), np.float32),
+        "gripper_px": ((2, 1 + FUTURE_POINTS, 2), np.float32), "gripper_vis": ((2, 1 + FUTURE_POINTS), np.uint8),
+        "boxes": ((2, O, 4), np.float32), "box_vis": ((2, O), np.uint8),
+        "subtask": ((), np.int32), "move": ((), np.int32),
+    }
+    if expected["wrist"][0] != (H, W, 3):
+        raise ValueError(f"front {(H, W)} and wrist {expected['wrist'][0]} cameras must share a size")
+    arrays = {f: np.empty((N,) + shape, dtype=dt) for f, (shape, dt) in expected.items()}
+
+    plan_verb = np.full((len(keep), MAX_PLAN), len(vocab.verbs), dtype=np.int64)
+    plan_obj = np.full((len(keep), MAX_PLAN), IGNORE, dtype=np.int64)
+    for e, (d, meta) in enumerate(zip(keep, metas)):
+        s, T = ep_start[e], ep_len[e]
+        for f, (shape, dt) in expected.items():
+            a = np.load(d / f"{f}.npy")
+            if a.shape != (T,) + shape:
+                raise ValueError(f"{d / f}.npy: shape {a.shape}, expected {(T,) + shape}")
+            arrays[f][s:s + T] = a.astype(dt, copy=False)
+        plan = meta.get("plan") or []
+        if len(plan) > MAX_PLAN:
+            raise ValueError(f"{d}: plan longer than MAX_PLAN={MAX_PLAN}")
+        for k, (verb, obj) in enumerate(plan):
+            plan_verb[e, k] = vocab.verbs.index(verb)
+            plan_obj[e, k] = vocab.objects.index(obj)
+    ep_of = np.repeat(np.arange(len(keep), dtype=np.int64), ep_len)
+    t_of = np.arange(N, dtype=np.int64) - ep_start[ep_of]
+    log(f"dataset {root}: {len(keep)} episodes, {N} frames, {H}x{W} px"
+        + (f" ({skipped} failed/empty episodes skipped)" if skipped else ""))
+    return DemoData(root, card, vocab, [d.name for d in keep], metas, ep_start, ep_len, ep_of, t_of,
+                    plan_verb, plan_obj, arrays)
+
+
+def split_episodes(n: int, val_fraction: float, seed: int):
+    """Episode-level split (frames of one episode are highly correlated, so never split inside one)."""
+    order = np.random.default_rng(seed).permutation(n)
+    n_val = int(round(n * val_fraction)) if n >= 10 else 0
+    return np.sort(order[n_val:]), np.sort(order[:n_val])
+
+
+def compute_stats(data: DemoData, frames: np.ndarray, max_image_frames: int = 4000) -> Stats:
+    p = data.arrays["proprio"][frames].astype(np.float64)
+    a = data.arrays["action"][frames].astype(np.float64)
+    # Floors keep near-constant dimensions (e.g. sin(yaw) when the expert never rotates) from exploding.
+    p_std = np.maximum(p.std(0), 1e-2)
+    a_mean, a_std = a.mean(0), np.maximum(a.std(0), 1e-4)
+    # The gripper command is a -1/+1 switch: leave it in its own units so that the sign is the decision.
+    a_mean[6], a_std[6] = 0.0, 1.0
+    sub = frames[np.linspace(0, len(frames) - 1, min(len(frames), max_image_frames)).astype(np.int64)]
+    img_mean, img_std = {}, {}
+    for cam in ("front", "wrist"):
+        x = data.arrays[cam][sub].reshape(-1, 3).astype(np.float64) / 255.0
+        img_mean[cam] = [float(v) for v in x.mean(0)]
+        img_std[cam] = [float(v) for v in np.maximum(x.std(0), 1e-2)]
+    f32 = lambda v: [float(np.float32(x)) for x in v]  # noqa: E731 - exact float32 values in JSON
+    return Stats(f32(p.mean(0)), f32(p_std), f32(a_mean), f32(a_std),
+                 {k: f32(v) for k, v in img_mean.items()}, {k: f32(v) for k, v in img_std.items()})
+
+
+def normalize_images(pixels: np.ndarray, mean, std) -> np.ndarray:
+    """uint8 [B,H,W,3] RGB -> float32 [B,3,H,W]: (p / 255 - mean[c]) / std[c]. The manifest documents this."""
+    x = pixels.astype(np.float32) * np.float32(1.0 / 255.0)
+    x = (x - np.asarray(mean, np.float32)) / np.asarray(std, np.float32)
+    return np.ascontiguousarray(x.transpose(0, 3, 1, 2))
+
+
+@dataclass
+class Augment:
+    shift: int = 4              # random translation, pixels (pad by edge replication + crop)
+    brightness: float = 0.08    # additive, 0..1 units
+    contrast: float = 0.10      # multiplicative around the image mean
+    channel_gain: float = 0.05  # per RGB channel
+    unk_insert: float = 0.10    # probability of inserting one <unk> word: robustness to unseen words
+    proprio_noise: float = 0.0  # gaussian std in normalised units
+
+
+def _shift(pixels: np.ndarray, rng, pad: int):
+    """Random crop of an edge-padded image; returns the images and the crop offsets relative to the original."""
+    B, H, W, _ = pixels.shape
+    padded = np.pad(pixels, ((0, 0), (pad, pad), (pad, pad), (0, 0)), mode="edge")
+    oy = rng.integers(0, 2 * pad + 1, B)
+    ox = rng.integers(0, 2 * pad + 1, B)
+    rows = oy[:, None] + np.arange(H)
+    cols = ox[:, None] + np.arange(W)
+    out = padded[np.arange(B)[:, None, None], rows[:, :, None], cols[:, None, :]]
+    return out, (ox - pad) / W, (oy - pad) / H
+
+
+def _jitter(x: np.ndarray, rng, aug: Augment) -> np.ndarray:
+    """x float32 [B,H,W,3] in 0..1; same lighting change for both cameras is applied by the caller."""
+    B = x.shape[0]
+    mean = x.mean(axis=(1, 2, 3), keepdims=True)
+    c = rng.uniform(1 - aug.contrast, 1 + aug.contrast, (B, 1, 1, 1)).astype(np.float32)
+    b = rng.uniform(-aug.brightness, aug.brightness, (B, 1, 1, 1)).astype(np.float32)
+    g = rng.uniform(1 - aug.channel_gain, 1 + aug.channel_gain, (B, 1, 1, 3)).astype(np.float32)
+    return np.clip(((x - mean) * c + mean) * g + b, 0.0, 1.0)
+
+
+def make_batch(data: DemoData, idx: np.ndarray, tokens: np.ndarray, stats: Stats,
+               rng: np.random.Generator | None = None, aug: Augment | None = None) -> dict:
+    """Training sample for each global frame index. `tokens` is [E, max_length] int32 per episode.
+    With rng+aug the sample is augmented; without, it is exactly what the browser feeds the model."""
+    A = data.arrays
+    e = data.ep_of[idx]
+    t = data.t_of[idx]
+    L = data.ep_len[e]
+    k = np.arange(CHUNK)
+    future = t[:, None] + k
+    action_mask = (future < L[:, None]).astype(np.float32)
+    # Past the end of an episode repeat the last action, but mask it out of the loss.
+    fidx = data.ep_start[e][:, None] + np.minimum(future, L[:, None] - 1)
+    actions = (A["action"][fidx] - np.asarray(stats.action_mean, np.float32)) / np.asarray(stats.action_std, np.float32)
+    proprio = (A["proprio"][idx] - np.asarray(stats.proprio_mean, np.float32)) / np.asarray(stats.proprio_std, np.float32)
+    points = A["gripper_px"][idx].copy()
+    boxes = A["boxes"][idx].copy()
+    tok = tokens[e].copy()
+
+    images = {}
+    if rng is not None and aug is not None:
+        light = {}
+        for cam_i, cam in enumerate(("front", "wrist")):
+            px = A[cam][idx]
+            if aug.shift > 0:
+                px, du, dv = _shift(px, rng, aug.shift)
+                # Labels live in image coordinates, so they move with the pixels.
+                points[:, cam_i, :, 0] -= du[:, None]
+                points[:, cam_i, :, 1] -= dv[:, None]
+                boxes[:, cam_i, :, 0::2] -= du[:, None, None]
+                boxes[:, cam_i, :, 1::2] -= dv[:, None, None]
+            light[cam] = px.astype(np.float32) * np.float32(1.0 / 255.0)
+        # One lighting change for both cameras: it models the scene, not the sensor.
+        state = rng.bit_generator.state
+        for cam in ("front", "wrist"):
+            rng.bit_generator.state = state
+            x = _jitter(light[cam], rng, aug)
+            x = (x - np.asarray(stats.image_mean[cam], np.float32)) / np.asarray(stats.image_std[cam], np.float32)
+            images[cam] = np.ascontiguousarray(x.transpose(0, 3, 1, 2))
+        np.clip(boxes, 0.0, 1.0, out=boxes)
+        if aug.unk_insert > 0:
+            tok = _insert_unk(tok, rng, aug.unk_insert)
+        if aug.proprio_noise > 0:
+            proprio = proprio + rng.normal(0, aug.proprio_noise, proprio.shape).astype(np.float32)
+    else:
+        for cam in ("front", "wrist"):
+            images[cam] = normalize_images(A[cam][idx], stats.image_mean[cam], stats.image_std[cam])
+
+    subtask = A["subtask"][idx].astype(np.int64)
+    subtask[(subtask < 0) | (subtask >= MAX_PLAN)] = IGNORE
+    return {
+        "image_front": images["front"],
+        "image_wrist": images["wrist"],
+        "tokens": tok.astype(np.int32),
+        "proprio": proprio.astype(np.float32),
+        "actions": actions.astype(np.float32),
+        "action_mask": action_mask,
+        "plan_verb": data.plan_verb[e],
+        "plan_obj": data.plan_obj[e],
+        "subtask": subtask,
+        "move": A["move"][idx].astype(np.int64),
+        "gripper_points": points.astype(np.float32),
+        "gripper_vis": A["gripper_vis"][idx].astype(np.float32),
+        "boxes": boxes.astype(np.float32),
+        "box_vis": A["box_vis"][idx].astype(np.float32),
+    }
+
+
+def _insert_unk(tok: np.ndarray, rng, p: float) -> np.ndarray:
+    """Insert one <unk> at a random word position in a fraction p of the samples (dropping the last id if
+    the sequence is full). Teaches the model that an unknown word carries no information, which is what
+    a person typing "please put ..." into the browser needs."""
+    out = tok.copy()
+    for i in np.nonzero(rng.random(len(tok)) < p)[0]:
+        n = int((tok[i] != PAD_ID).sum())
+        pos = int(rng.integers(0, n + 1))
+        row = np.concatenate([tok[i, :pos], [UNK_ID], tok[i, pos:]])[: tok.shape[1]]
+        out[i] = row
+    return out
+
+
+def card_summary(data: DemoData) -> dict:
+    c = data.card
+    return {k: c[k] for k in ("format", "version", "created", "generator", "suites", "episodes", "frames",
+                              "tasks", "seeds", "control_hz") if k in c}
+
+
+if __name__ == "__main__":  # quick inspection: python -m vla.dataset DIR
+    d = load_dataset(sys.argv[1])
+    tr, va = split_episodes(len(d.names), 0.05, 0)
+    s = compute_stats(d, d.frames_of(tr))
+    print(json.dumps({"episodes": len(d.names), "frames": d.n_frames, "stats": s.to_json()}, indent=1))

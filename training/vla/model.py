@@ -1,0 +1,310 @@
+"""A small vision-language-action policy sized to train on 2 CPU cores and run in onnxruntime-web.
+
+Shape of the model (see DESIGN.md §4 for why not a plain transformer over all tokens):
+
+  instruction tokens --embed + 1 masked self-attention block--> text tokens --masked mean--> lang vector
+  each camera (own weights) --4 conv blocks, FiLM-conditioned on lang--> 8x8 grid of d-dim tokens
+  proprio --linear--> 1 token
+  context = [front grid | wrist grid | text tokens | proprio]            (~153 tokens, padded text masked)
+  Q learned query tokens (one per output family, + lang) --L decoder layers:
+        cross-attention to the context -> self-attention among queries -> MLP--> per-query heads
+
+Cross-attention costs Q*N instead of N^2, which is what makes backward fast enough on this torch build, and
+the per-query attention maps are directly interpretable ("where did the action query look").
+Attention is written out by hand so every layer's and head's weights can be returned as an ONNX output.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, asdict, field
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+# One query token per output family. The order is the `queries` list in the manifest's attention layout.
+QUERY_NAMES = ("action", "plan", "subtask", "move", "gripper_front", "gripper_wrist", "boxes_front", "boxes_wrist")
+
+INPUT_NAMES = ("image_front", "image_wrist", "tokens", "proprio")
+OUTPUT_NAMES = ("actions", "plan_verb_logits", "plan_object_logits", "subtask_logits", "move_logits",
+                "gripper_points", "box_logits", "boxes", "attention")
+
+NEG_INF = -1e9  # additive mask: exp(-1e9 - max) underflows to exactly 0 in float32, so padded weights are 0
+
+
+@dataclass
+class ModelConfig:
+    vocab_size: int
+    n_verbs: int
+    n_objects: int
+    n_moves: int
+    image_hw: tuple = (64, 64)
+    max_tokens: int = 24
+    proprio_dim: int = 13
+    action_dim: int = 7
+    chunk: int = 8
+    max_plan: int = 4
+    n_points: int = 5  # current gripper point + FUTURE_POINTS
+    d_model: int = 64
+    heads: int = 4
+    layers: int = 2
+    text_layers: int = 1
+    stem_channels: tuple = (32, 48, 64, 64)  # strides 2, 2, 2, 1 -> grid = image / 8
+    mlp_ratio: int = 2
+    queries: tuple = field(default_factory=lambda: QUERY_NAMES)
+
+    @property
+    def grid(self) -> tuple:
+        return (self.image_hw[0] // 8, self.image_hw[1] // 8)
+
+    def to_json(self) -> dict:
+        d = asdict(self)
+        return {k: list(v) if isinstance(v, tuple) else v for k, v in d.items()}
+
+    @staticmethod
+    def from_json(d: dict) -> "ModelConfig":
+        d = dict(d)
+        for k in ("image_hw", "stem_channels", "queries"):
+            if k in d:
+                d[k] = tuple(d[k])
+        return ModelConfig(**d)
+
+    def segments(self) -> list:
+        """Context token layout; recorded in the manifest so the UI can map attention back to pixels/words."""
+        gh, gw = self.grid
+        n = gh * gw
+        return [
+            {"name": "front", "start": 0, "length": n, "grid": [gh, gw]},
+            {"name": "wrist", "start": n, "length": n, "grid": [gh, gw]},
+            {"name": "text", "start": 2 * n, "length": self.max_tokens},
+            {"name": "proprio", "start": 2 * n + self.max_tokens, "length": 1},
+        ]
+
+    @property
+    def context_len(self) -> int:
+        s = self.segments()[-1]
+        return s["start"] + s["length"]
+
+
+class Attention(nn.Module):
+    """Multi-head attention, explicit softmax(QK^T / sqrt(d_head) + mask) so the weights can be returned."""
+
+    def __init__(self, d: int, heads: int):
+        super().__init__()
+        assert d % heads == 0
+        self.h, self.dh = heads, d // heads
+        self.q = nn.Linear(d, d)
+        self.kv = nn.Linear(d, 2 * d)
+        self.o = nn.Linear(d, d)
+
+    def forward(self, x, ctx, bias=None):
+        B, Q, D = x.shape
+        N = ctx.shape[1]
+        q = self.q(x).reshape(B, Q, self.h, self.dh).transpose(1, 2)             # B h Q dh
+        kv = self.kv(ctx).reshape(B, N, 2, self.h, self.dh).permute(2, 0, 3, 1, 4)
+        k, v = kv[0], kv[1]                                                       # B h N dh
+        s = torch.matmul(q, k.transpose(-1, -2)) * (1.0 / math.sqrt(self.dh))
+        if bias is not None:
+            s = s + bias                                                          # bias: B 1 1 N
+        w = torch.softmax(s, dim=-1)
+        y = torch.matmul(w, v).transpose(1, 2).reshape(B, Q, D)
+        return self.o(y), w
+
+
+class MLP(nn.Sequential):
+    def __init__(self, d_in: int, d_hidden: int, d_out: int):
+        super().__init__(nn.Linear(d_in, d_hidden), nn.GELU(), nn.Linear(d_hidden, d_out))
+
+
+class TextBlock(nn.Module):
+    """Pre-LN self-attention block over the (short) instruction, so word order reaches the FiLM vector:
+    a bag of words cannot tell "red cube on blue plate" from "blue cube on red plate"."""
+
+    def __init__(self, d: int, heads: int, ratio: int):
+        super().__init__()
+        self.ln1, self.ln2 = nn.LayerNorm(d), nn.LayerNorm(d)
+        self.attn = Attention(d, heads)
+        self.mlp = MLP(d, ratio * d, d)
+
+    def forward(self, x, bias):
+        h = self.ln1(x)
+        x = x + self.attn(h, h, bias)[0]
+        return x + self.mlp(self.ln2(x))
+
+
+class FiLMConv(nn.Module):
+    """conv3x3 -> GroupNorm -> FiLM(lang) -> GELU. FiLM starts as identity (zero init) so early training
+    learns vision first and language modulation grows in as it helps."""
+
+    def __init__(self, cin: int, cout: int, stride: int, d_lang: int, residual: bool = False):
+        super().__init__()
+        self.conv = nn.Conv2d(cin, cout, 3, stride, 1, bias=False)
+        self.norm = nn.GroupNorm(min(8, cout), cout)
+        self.film = nn.Linear(d_lang, 2 * cout)
+        nn.init.zeros_(self.film.weight)
+        nn.init.zeros_(self.film.bias)
+        self.residual = residual and cin == cout and stride == 1
+
+    def forward(self, x, lang):
+        y = self.norm(self.conv(x))
+        g, b = self.film(lang).unsqueeze(-1).unsqueeze(-1).chunk(2, dim=1)
+        y = F.gelu(y * (1.0 + g) + b)
+        return x + y if self.residual else y
+
+
+class VisionStem(nn.Module):
+    def __init__(self, cfg: ModelConfig):
+        super().__init__()
+        ch = cfg.stem_channels
+        strides = (2, 2, 2, 1)
+        cin = 3
+        blocks = []
+        for c, s in zip(ch, strides):
+            blocks.append(FiLMConv(cin, c, s, cfg.d_model, residual=True))
+            cin = c
+        self.blocks = nn.ModuleList(blocks)
+        self.proj = nn.Conv2d(cin, cfg.d_model, 1)
+        gh, gw = cfg.grid
+        self.pos = nn.Parameter(torch.randn(gh * gw, cfg.d_model) * 0.02)
+
+    def forward(self, img, lang):
+        x = img
+        for blk in self.blocks:
+            x = blk(x, lang)
+        x = self.proj(x)                                   # B d gh gw
+        return x.flatten(2).transpose(1, 2) + self.pos     # B (gh*gw) d, row-major: token = row*gw + col
+
+
+class DecoderLayer(nn.Module):
+    def __init__(self, d: int, heads: int, ratio: int):
+        super().__init__()
+        self.ln_q, self.ln_ctx, self.ln_s, self.ln_m = (nn.LayerNorm(d) for _ in range(4))
+        self.cross = Attention(d, heads)
+        self.self_attn = Attention(d, heads)
+        self.mlp = MLP(d, ratio * d, d)
+
+    def forward(self, q, ctx, bias):
+        y, w = self.cross(self.ln_q(q), self.ln_ctx(ctx), bias)
+        q = q + y
+        h = self.ln_s(q)
+        q = q + self.self_attn(h, h)[0]
+        return q + self.mlp(self.ln_m(q)), w
+
+
+def _head(d: int, out: int) -> nn.Module:
+    return nn.Sequential(nn.LayerNorm(d), MLP(d, 2 * d, out))
+
+
+class VLAPolicy(nn.Module):
+    def __init__(self, cfg: ModelConfig):
+        super().__init__()
+        self.cfg = cfg
+        d = cfg.d_model
+        self.tok_emb = nn.Embedding(cfg.vocab_size, d)
+        self.tok_pos = nn.Parameter(torch.randn(cfg.max_tokens, d) * 0.02)
+        nn.init.normal_(self.tok_emb.weight, std=0.02)
+        self.text_blocks = nn.ModuleList(TextBlock(d, cfg.heads, cfg.mlp_ratio) for _ in range(cfg.text_layers))
+        self.text_ln = nn.LayerNorm(d)
+        self.lang = MLP(d, 2 * d, d)
+        self.stems = nn.ModuleDict({"front": VisionStem(cfg), "wrist": VisionStem(cfg)})
+        self.proprio = MLP(cfg.proprio_dim, 2 * d, d)
+        # Which segment a context token comes from (front, wrist, text, proprio).
+        self.type_emb = nn.Parameter(torch.randn(4, d) * 0.02)
+        self.query = nn.Parameter(torch.randn(len(cfg.queries), d) * 0.02)
+        self.query_lang = nn.Linear(d, d)
+        self.layers = nn.ModuleList(DecoderLayer(d, cfg.heads, cfg.mlp_ratio) for _ in range(cfg.layers))
+        qi = {n: i for i, n in enumerate(cfg.queries)}
+        self.qi = qi
+        P, V, O = cfg.max_plan, cfg.n_verbs + 1, cfg.n_objects
+        self.head_action = _head(d, cfg.chunk * cfg.action_dim)
+        self.head_plan = _head(d, P * V + P * O)
+        self.head_subtask = _head(d, P)
+        self.head_move = _head(d, cfg.n_moves)
+        self.head_gripper = nn.ModuleDict({c: _head(d, cfg.n_points * 2) for c in ("front", "wrist")})
+        self.head_boxes = nn.ModuleDict({c: _head(d, O * 5) for c in ("front", "wrist")})
+
+    def forward(self, image_front, image_wrist, tokens, proprio):
+        """Returns the tuple in OUTPUT_NAMES order (the ONNX outputs)."""
+        cfg = self.cfg
+        B = image_front.shape[0]
+        d = cfg.d_model
+        # --- language
+        valid = tokens != 0                                              # B T (pad id 0)
+        bias = (1.0 - valid.float()).reshape(B, 1, 1, cfg.max_tokens) * NEG_INF
+        text = self.tok_emb(tokens.long()) + self.tok_pos
+        for blk in self.text_blocks:
+            text = blk(text, bias)
+        text = self.text_ln(text)
+        vf = valid.float().unsqueeze(-1)
+        pooled = (text * vf).sum(1) / vf.sum(1).clamp(min=1.0)
+        lang = self.lang(pooled)
+        # --- context tokens
+        front = self.stems["front"](image_front, lang) + self.type_emb[0]
+        wrist = self.stems["wrist"](image_wrist, lang) + self.type_emb[1]
+        prop = (self.proprio(proprio) + self.type_emb[3]).unsqueeze(1)
+        ctx = torch.cat([front, wrist, text + self.type_emb[2], prop], dim=1)
+        n_img = front.shape[1] + wrist.shape[1]
+        ctx_bias = torch.cat([torch.zeros(B, 1, 1, n_img, dtype=bias.dtype), bias,
+                              torch.zeros(B, 1, 1, 1, dtype=bias.dtype)], dim=-1)
+        # --- query decoder
+        q = self.query.unsqueeze(0) + self.query_lang(lang).unsqueeze(1)
+        attn = []
+        for layer in self.layers:
+            q, w = layer(q, ctx, ctx_bias)
+            attn.append(w)
+        attention = torch.stack(attn, dim=1)                             # B L h Q N
+        qi = self.qi
+        P, V, O = cfg.max_plan, cfg.n_verbs + 1, cfg.n_objects
+        actions = self.head_action(q[:, qi["action"]]).reshape(B, cfg.chunk, cfg.action_dim)
+        plan = self.head_plan(q[:, qi["plan"]])
+        plan_verb = plan[:, : P * V].reshape(B, P, V)
+        plan_obj = plan[:, P * V:].reshape(B, P, O)
+        subtask = self.head_subtask(q[:, qi["subtask"]])
+        move = self.head_move(q[:, qi["move"]])
+        points = torch.stack([self.head_gripper[c](q[:, qi["gripper_" + c]]) for c in ("front", "wrist")], 1)
+        points = torch.sigmoid(points.reshape(B, 2, cfg.n_points, 2))
+        bx = torch.stack([self.head_boxes[c](q[:, qi["boxes_" + c]]) for c in ("front", "wrist")], 1)
+        bx = bx.reshape(B, 2, O, 5)
+        box_logits = bx[..., 0]
+        boxes = torch.sigmoid(bx[..., 1:])
+        return actions, plan_verb, plan_obj, subtask, move, points, box_logits, boxes, attention
+
+    def forward_dict(self, batch: dict) -> dict:
+        out = self(*(batch[n] for n in INPUT_NAMES))
+        return dict(zip(OUTPUT_NAMES, out))
+
+
+def output_specs(cfg: ModelConfig, batch: int = 1) -> list:
+    """Name, shape and meaning of every ONNX output, for the manifest."""
+    P, V, O, M = cfg.max_plan, cfg.n_verbs + 1, cfg.n_objects, cfg.n_moves
+    Q = len(cfg.queries)
+    return [
+        {"name": "actions", "shape": [batch, cfg.chunk, cfg.action_dim], "dtype": "float32",
+         "meaning": "action chunk a[t..t+chunk-1] in normalised units: action = value * action.std + action.mean "
+                    "(gripper dim has mean 0, std 1: > 0 close, <= 0 open)"},
+        {"name": "plan_verb_logits", "shape": [batch, P, V], "dtype": "float32",
+         "meaning": "per plan slot, logits over vocab.verbs plus a final 'empty slot' class (index len(verbs)); "
+                    "the plan is the slots before the first empty one"},
+        {"name": "plan_object_logits", "shape": [batch, P, O], "dtype": "float32",
+         "meaning": "per plan slot, logits over vocab.objects (meaningless for empty slots)"},
+        {"name": "subtask_logits", "shape": [batch, P], "dtype": "float32",
+         "meaning": "logits over plan slot index of the subtask being executed now"},
+        {"name": "move_logits", "shape": [batch, M], "dtype": "float32", "meaning": "logits over vocab.moves"},
+        {"name": "gripper_points", "shape": [batch, 2, cfg.n_points, 2], "dtype": "float32",
+         "meaning": "per camera (front, wrist): gripper point now and future points (j+1)*FUTURE_STRIDE steps "
+                    "ahead, normalised image coords (u right, v down, 0..1), already sigmoid-ed"},
+        {"name": "box_logits", "shape": [batch, 2, O], "dtype": "float32",
+         "meaning": "per camera and object (vocab.objects order): visibility logit; visible when sigmoid > 0.5 "
+                    "(logit > 0)"},
+        {"name": "boxes", "shape": [batch, 2, O, 4], "dtype": "float32",
+         "meaning": "per camera and object: u0, v0, u1, v1 in 0..1 (already sigmoid-ed); only meaningful where "
+                    "box_logits > 0"},
+        {"name": "attention", "shape": [batch, cfg.layers, cfg.heads, Q, cfg.context_len], "dtype": "float32",
+         "meaning": "cross-attention weights of each query token over the context tokens, per decoder layer and "
+                    "head; each row sums to 1 and padded text tokens get exactly 0 (layout: attention.segments)"},
+    ]
+
+
+def count_params(model: nn.Module) -> int:
+    return sum(p.numel() for p in model.parameters())
