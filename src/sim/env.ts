@@ -91,7 +91,7 @@ export class TabletopEnv {
   private ctrlTo = new Float64Array(9);
   private readonly jacp: ReturnType<MainModule['DoubleBuffer']['FromArray']>;
   private readonly jacr: ReturnType<MainModule['DoubleBuffer']['FromArray']>;
-  private warningBase = new Int32Array(8);
+  private warningBase: Int32Array = new Int32Array(8);
 
   private constructor(mj: MainModule, xml: string) {
     this.mj = mj;
@@ -452,7 +452,7 @@ export class TabletopEnv {
   }
 
   /** Body poses for rendering: per body [x, y, z, qw, qx, qy, qz]. */
-  bodyPoses(out = new Float32Array(this.model.nbody * 7)): Float32Array {
+  bodyPoses(out: Float32Array = new Float32Array(this.model.nbody * 7)): Float32Array {
     const xp = this.data.xpos as Float64Array;
     const xq = this.data.xquat as Float64Array;
     for (let b = 0; b < this.model.nbody; b++) {
