@@ -32,11 +32,15 @@ export function inImage(q: { u: number; v: number; depth: number }): boolean {
 export interface Box2D {
   object: ObjectName;
   box: [number, number, number, number];
+  /** Model confidence that the object is visible (absent for ground truth). */
+  score?: number;
 }
 
-/** 2D boxes (clipped to the image) of every object whose enclosing box projects into the camera. */
-export function objectBoxes(env: TabletopEnv, camName: CameraName): Box2D[] {
-  const cam = env.cameraPose(camName);
+/**
+ * 2D boxes (clipped to the image) of every object whose enclosing box projects into the camera.
+ * `cam` overrides the camera pose (domain randomization jitters the cameras; labels must follow).
+ */
+export function objectBoxes(env: TabletopEnv, camName: CameraName, cam: CameraPose = env.cameraPose(camName)): Box2D[] {
   const out: Box2D[] = [];
   for (const o of OBJECTS) {
     if (env.isParked(o)) continue;

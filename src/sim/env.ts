@@ -246,6 +246,10 @@ export class TabletopEnv {
       if (applyForces) applyForces(this);
       mj.mj_step(m, d);
     }
+    // mj_step leaves positions, contacts and sensors as they were before its last integration; bring them
+    // up to date so readouts match the state, and so a restored snapshot (which runs mj_forward) continues
+    // bit for bit. It does not change the dynamics: the next mj_step recomputes all of it from the state.
+    mj.mj_forward(m, d);
     return { fault: this.checkHealth() };
   }
 

@@ -54,6 +54,38 @@ function cubeGraspYaw(theta: number): number {
   const q = Math.PI / 2;
   return wrapAngle(theta - q * Math.round(theta / q));
 }
+/** Half the hand's length along the fingers' travel (hand_body half-size 0.095) plus clearance. */
+const HAND_HALF_LENGTH = 0.105;
+const HAND_HALF_WIDTH = 0.024;
+/**
+ * How far (m) the hand, centred over (x, y) at `yaw`, stays from the cabinet and its drawer, which stand
+ * taller than a grasp; negative when it would overlap them. At yaw psi the hand's long axis is
+ * (sin psi, -cos psi).
+ */
+function cabinetClearance(x: number, y: number, yaw: number, drawer: number): number {
+  const x0 = CABINET.pos[0] + DRAWER.handleX - 0.008 + drawer; // the handle's front, moving with the drawer
+  const x1 = CABINET.pos[0] + CABINET.halfDepth;
+  const y0 = CABINET.pos[1] - CABINET.halfWidth;
+  const y1 = CABINET.pos[1] + CABINET.halfWidth;
+  let worst = Infinity;
+  for (let t = -1; t <= 1; t += 0.25) {
+    const px = x + t * HAND_HALF_LENGTH * Math.sin(yaw);
+    const py = y - t * HAND_HALF_LENGTH * Math.cos(yaw);
+    const dx = Math.max(x0 - px, px - x1);
+    const dy = Math.max(y0 - py, py - y1);
+    const d = dx > 0 || dy > 0 ? Math.hypot(Math.max(dx, 0), Math.max(dy, 0)) : Math.max(dx, dy);
+    worst = Math.min(worst, d - HAND_HALF_WIDTH);
+  }
+  return worst;
+}
+/**
+ * Of a cube's grasp yaws (it is symmetric every 90 degrees), the first of `options` whose hand clears the
+ * cabinet by 1 cm, else the one that clears it most.
+ */
+function clearOf(options: number[], at: Vec3, drawer: number): number {
+  const scored = options.map((yaw) => ({ yaw, c: cabinetClearance(at[0], at[1], yaw, drawer) }));
+  return (scored.find((o) => o.c > 0.01) ?? scored.reduce((a, b) => (b.c > a.c ? b : a))).yaw;
+}
 function nearestOf(yaw: number, options: number[]): number {
   return options.reduce((best, o) => (Math.abs(wrapAngle(o - yaw)) < Math.abs(wrapAngle(best - yaw)) ? o : best));
 }
@@ -84,7 +116,10 @@ function phasesFor(sub: Subtask, v: WorldView, grip: number, held?: ObjectName):
   const heldYaw = v.yaw;
   switch (sub.verb) {
     case 'pick': {
-      const yaw = cubeGraspYaw(o.yaw);
+      // Grasp across the cube's faces, nearest yaw zero; turn the hand 90 degrees when its length would
+      // otherwise reach over the cabinet or an open drawer beside the cube.
+      const g = cubeGraspYaw(o.yaw);
+      const yaw = clearOf([g, wrapAngle(g - Math.sign(g || 1) * (Math.PI / 2))], p, v.drawer);
       const grasp: Vec3 = [p[0], p[1], Math.max(p[2] - 0.008, 0.012)];
       return [
         { name: 'approach', pos: above(grasp, 0.12), yaw, grip: -1, tol: 0.012, maxSteps: 60 },
@@ -100,7 +135,9 @@ function phasesFor(sub: Subtask, v: WorldView, grip: number, held?: ObjectName):
         sub.verb === 'place_in' ? p[2] + BOWL.height + 0.045
           : sub.verb === 'place_on' ? p[2] + PLATE.halfHeight + CUBE_HALF + 0.002
             : p[2] + 2 * CUBE_HALF - 0.004;
-      const yaw = sub.verb === 'stack_on' ? nearestOf(heldYaw, [-1, 0, 1, 2].map((k) => cubeGraspYaw(o.yaw) + (k * Math.PI) / 2)) : heldYaw;
+      const stackYaws = [-1, 0, 1, 2].map((k) => cubeGraspYaw(o.yaw) + (k * Math.PI) / 2);
+      const byNearness = stackYaws.slice().sort((a, b) => Math.abs(wrapAngle(a - heldYaw)) - Math.abs(wrapAngle(b - heldYaw)));
+      const yaw = sub.verb === 'stack_on' ? clearOf([nearestOf(heldYaw, stackYaws), ...byNearness], p, v.drawer) : heldYaw;
       const tol = sub.verb === 'stack_on' ? 0.004 : 0.008;
       return [
         { name: 'carry', pos: [p[0], p[1], LIFT_Z], yaw, grip, tol: 0.012, maxSteps: 70 },

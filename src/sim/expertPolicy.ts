@@ -69,9 +69,11 @@ export class ExpertPolicy {
   decide(ep: Episode): Decision {
     if (ep.goalIndex !== this.goalIndex) {
       this.goalIndex = ep.goalIndex;
-      // A goal can be met mid-motion (a drawer counts as open while the hand still holds its handle):
-      // let go and back off before starting the next plan.
+      // A goal can be met mid-motion (a drawer counts as open while the hand still holds its handle, a
+      // cube counts as placed as soon as the fingers open around it): let go and back off to a safe
+      // height before starting the next plan, or its first gripper command may close on that object.
       this.disengage = this.goalIndex > 0 && this.prevGrip > 0 ? 3 : 0;
+      this.clearing = this.goalIndex > 0;
       this.state = { ...initialExpertState(), grip: -1 };
       this.retries = 0;
     }

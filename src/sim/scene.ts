@@ -2,8 +2,9 @@ import type { ObjectName } from './vocab';
 import { cross, normalize, sub, type Vec3 } from './math';
 
 // The tabletop scene as MJCF, generated here so the geometry, the task samplers and the reasoning labels
-// all read the same numbers. Kept loadable by MuJoCo 2.2 as well (Debian's native `testspeed`), so no
-// gravcomp / implicitfast / actuator kv: gravity compensation is done by the controller instead.
+// all read the same numbers. Kept close to what MuJoCo 2.2 loads (Debian's native `testspeed`), so no
+// gravcomp / implicitfast / actuator kv: gravity compensation is done by the controller instead. The one
+// 3.x-only setting (the multiccd flag) is dropped by scripts/export-mjcf.ts for 2.2.
 
 /** Table top is the plane z = 0; the robot base sits on it at the origin. */
 export const TABLE = { xMin: -0.25, xMax: 0.95, yMin: -0.6, yMax: 0.6, thickness: 0.04 };
@@ -33,7 +34,7 @@ export interface CameraSpec {
   height: number;
 }
 export const CAMERA_SPECS: CameraSpec[] = [
-  { name: 'front', fovy: 45, width: 64, height: 64 },
+  { name: 'front', fovy: 42, width: 64, height: 64 },
   { name: 'wrist', fovy: 75, width: 64, height: 64 },
 ];
 
@@ -211,12 +212,17 @@ function buttonXml(): string {
 /** The full tabletop MJCF. Every task uses this one scene; tasks differ in layout and goal. */
 export function buildSceneXml(): string {
   const front = CAMERA_SPECS[0];
-  const frontPos: Vec3 = [1.12, 0, 0.62];
-  const frontTarget: Vec3 = [0.42, 0, 0.02];
+  // High enough that the button (left) and the drawer's handle (right) stay in view with the workspace.
+  const frontPos: Vec3 = [1.2, 0.02, 0.95];
+  const frontTarget: Vec3 = [0.5, 0.02, 0.02];
   const t = TABLE;
   return `<mujoco model="vla_tabletop">
   <compiler angle="radian" autolimits="true"/>
-  <option timestep="0.002" cone="elliptic" impratio="10" integrator="Euler"/>
+  <option timestep="0.002" cone="elliptic" impratio="10" integrator="Euler">
+    <!-- Several contact points for flat convex pairs: without it the plate and the bowl (cylinders) rest on
+         a single point and sink 2-3 mm into the table. MuJoCo 2.2 lacks the flag (scripts/export-mjcf.ts drops it). -->
+    <flag multiccd="enable"/>
+  </option>
   <size njmax="2000" nconmax="500"/>
   <visual><global offwidth="640" offheight="480"/><quality shadowsize="2048"/></visual>
   <default>

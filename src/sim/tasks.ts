@@ -38,10 +38,17 @@ export interface TaskDef {
   /** Instruction paraphrases; `sample` picks one per seed. */
   templates: string[];
   sample(seed: number): EpisodeSpec;
+  /**
+   * Tasks whose target depends on the layout (spatial): the cube the instruction refers to among
+   * `objects`, or null when the layout leaves it ambiguous. Perturbations that move objects use it to
+   * keep the instruction true.
+   */
+  refersTo?(objects: Partial<Record<ObjectName, ObjectPlacement>>): CubeName | null;
 }
 
 // ------------------------------------------------------------------ layout sampling
-const RADIUS: Partial<Record<ObjectName, number>> = {
+/** Footprint radius of each free object in the layout sampler (m). */
+export const RADIUS: Partial<Record<ObjectName, number>> = {
   blue_bowl: 0.08,
   plate: 0.085,
   red_cube: 0.03,
@@ -50,16 +57,21 @@ const RADIUS: Partial<Record<ObjectName, number>> = {
   yellow_cube: 0.03,
 };
 
-function blocked(p: Vec3, r: number, drawerOpen: boolean): boolean {
+export function blocked(p: Vec3, r: number, drawerOpen: boolean): boolean {
   // The cabinet, the space its drawer and handle sweep, and the button are off limits.
   const handleFront = CABINET.pos[0] + DRAWER.handleX - 0.01 - (drawerOpen ? DRAWER.travel : 0);
-  if (p[0] + r > handleFront - 0.06 && Math.abs(p[1] - CABINET.pos[1]) < CABINET.halfWidth + r + 0.03) return true;
+  // Beside an open drawer, 5 cm more: the hand is 19 cm long, and a cube turned 45 degrees can only be
+  // grasped with the hand diagonal, reaching over the drawer's side or the cabinet's top.
+  const side = CABINET.halfWidth + r + 0.03 + (drawerOpen ? 0.05 : 0);
+  if (p[0] + r > handleFront - 0.06 && Math.abs(p[1] - CABINET.pos[1]) < side) return true;
   if (Math.hypot(p[0] - BUTTON.pos[0], p[1] - BUTTON.pos[1]) < BUTTON.baseRadius + r + 0.05) return true;
   return false;
 }
 
 export interface LayoutOptions {
   drawerOpen?: boolean;
+  /** Keep objects clear of the open drawer even if it starts closed (a chain may open it). */
+  drawerMayOpen?: boolean;
   /** Extra acceptance test on a complete layout (spatial tasks need an unambiguous target). */
   accept?: (objects: Partial<Record<ObjectName, ObjectPlacement>>) => boolean;
 }
@@ -78,7 +90,7 @@ export function sampleLayout(rng: Rng, opts: LayoutOptions = {}): InitialState {
           rng.uniform(WORKSPACE.yMin + r - 0.02, WORKSPACE.yMax - r + 0.02),
           0,
         ];
-        if (blocked(p, r, !!opts.drawerOpen)) continue;
+        if (blocked(p, r, !!opts.drawerOpen || !!opts.drawerMayOpen)) continue;
         const clash = Object.entries(objects).some(([n, q]) => Math.hypot(q!.pos[0] - p[0], q!.pos[1] - p[1]) < r + RADIUS[n as ObjectName]! + 0.02);
         if (clash) continue;
         const z = o === 'plate' ? 0.006 : o === 'blue_bowl' ? 0 : 0.02;
@@ -215,9 +227,9 @@ function buildTasks(): TaskDef[] {
   const tasks: TaskDef[] = [];
 
   for (const s of SPATIAL) {
-    tasks.push(
-      task(`spatial/${s.key}`, 'spatial', s.title, s.templates, (rng, instruction) => {
-        const margin = 0.06;
+    const margin = 0.06;
+    tasks.push({
+      ...task(`spatial/${s.key}`, 'spatial', s.title, s.templates, (rng, instruction) => {
         const init = sampleLayout(rng, {
           accept: (objs) => clearWinner((p) => s.rank(p, objs), margin)(objs),
         });
@@ -225,7 +237,8 @@ function buildTasks(): TaskDef[] {
         const goal = s.place === 'bowl' ? GOALS.cubeToBowl(target, instruction) : GOALS.cubeToPlate(target, instruction);
         return { init, goals: [goal] };
       }),
-    );
+      refersTo: (objs) => (clearWinner((p) => s.rank(p, objs), margin)(objs) ? cubesBy(objs, (p) => s.rank(p, objs))[0] : null),
+    });
   }
 
   const objectTemplates = [
@@ -274,19 +287,19 @@ function buildTasks(): TaskDef[] {
     }));
   tasks.push(
     long('red_bowl_then_button', 'Red → bowl, then button',
-      ['put the red cube in the bowl and then press the button', 'place the red cube into the blue bowl then push the button'],
+      ['put the red cube in the bowl and then press the button', 'place the red cube into the blue bowl then push the button', 'pick up the red cube, drop it in the bowl, then press the button'],
       (i) => [GOALS.cubeToBowl('red_cube', i), GOALS.pressButton(i)]),
     long('red_plate_blue_bowl', 'Red → plate and blue → bowl',
-      ['put the red cube on the plate and the blue cube in the bowl', 'place the red cube onto the plate then put the blue cube into the bowl'],
+      ['put the red cube on the plate and the blue cube in the bowl', 'place the red cube onto the plate then put the blue cube into the bowl', 'move the red cube to the plate and the blue cube to the bowl'],
       (i) => [GOALS.cubeToPlate('red_cube', i), GOALS.cubeToBowl('blue_cube', i)]),
     long('open_drawer_then_button', 'Open drawer, then button',
-      ['open the drawer and then press the button', 'pull the drawer open then push the button'],
+      ['open the drawer and then press the button', 'pull the drawer open then push the button', 'open the top drawer of the cabinet, then press the red button'],
       (i) => [GOALS.openDrawer(i), GOALS.pressButton(i)]),
     long('stack_then_plate', 'Stack green on red, yellow → plate',
-      ['stack the green cube on the red cube and put the yellow cube on the plate', 'put the green cube on top of the red cube then place the yellow cube onto the plate'],
+      ['stack the green cube on the red cube and put the yellow cube on the plate', 'put the green cube on top of the red cube then place the yellow cube onto the plate', 'place the green block on the red block and the yellow block on the plate'],
       (i) => [GOALS.stack('green_cube', 'red_cube', i), GOALS.cubeToPlate('yellow_cube', i)]),
     long('three_step', 'Red → bowl, green → plate, button',
-      ['put the red cube in the bowl, put the green cube on the plate and press the button', 'place the red cube into the bowl then the green cube onto the plate then push the button'],
+      ['put the red cube in the bowl, put the green cube on the plate and press the button', 'place the red cube into the bowl then the green cube onto the plate then push the button', 'red cube to the bowl, green cube to the plate, then press the button'],
       (i) => [GOALS.cubeToBowl('red_cube', i), GOALS.cubeToPlate('green_cube', i), GOALS.pressButton(i)]),
   );
 
@@ -314,7 +327,7 @@ const CHAIN_TEMPLATES: ChainAtom[] = [
 function sampleChain(seed: number): EpisodeSpec {
   const rng = new Rng(seed);
   const drawerOpen = rng.next() < 0.5;
-  const init = sampleLayout(rng.fork(2), { drawerOpen });
+  const init = sampleLayout(rng.fork(2), { drawerOpen, drawerMayOpen: true });
   const free = rng.shuffle(CUBES); // cubes not yet moved
   const bases: CubeName[] = [];
   let open = drawerOpen;

@@ -55,9 +55,13 @@ class DemoData:
     ep_len: np.ndarray          # [E]
     ep_of: np.ndarray           # [N] episode index of each frame
     t_of: np.ndarray            # [N] step within its episode
-    plan_verb: np.ndarray       # [E, MAX_PLAN] verb index, len(verbs) = empty slot
-    plan_obj: np.ndarray        # [E, MAX_PLAN] object index, IGNORE on empty slots
+    plan_verb: np.ndarray       # [E, max_plan] verb index, len(verbs) = empty slot
+    plan_obj: np.ndarray        # [E, max_plan] object index, IGNORE on empty slots
     arrays: dict = field(default_factory=dict)  # field name -> [N, ...]
+
+    @property
+    def max_plan(self) -> int:
+        return self.plan_verb.shape[1]
 
     @property
     def instructions(self) -> list:
@@ -111,19 +115,25 @@ def load_dataset(root, include_failures: bool = False, max_episodes: int | None 
     first = {f: np.load(keep[0] / f"{f}.npy", mmap_mode="r") for f in _FIELDS}
     O = len(vocab.objects)
     H, W = first["front"].shape[1:3]
+    K = first["gripper_px"].shape[2]  # 1 + FUTURE_POINTS as the generator wrote it
     expected = {
         "front": ((H, W, 3), np.uint8), "wrist": (first["wrist"].shape[1:], np.uint8),
         "proprio": ((13,), np.float32), "action": ((7,), np.float32),
-        "gripper_px": ((2, 1 + FUTURE_POINTS, 2), np.float32), "gripper_vis": ((2, 1 + FUTURE_POINTS), np.uint8),
+        "gripper_px": ((2, K, 2), np.float32), "gripper_vis": ((2, K), np.uint8),
         "boxes": ((2, O, 4), np.float32), "box_vis": ((2, O), np.uint8),
         "subtask": ((), np.int32), "move": ((), np.int32),
     }
+    if K != 1 + FUTURE_POINTS:
+        log(f"WARNING: dataset has {K - 1} future gripper points, vocab.ts FUTURE_POINTS = {FUTURE_POINTS}")
     if expected["wrist"][0] != (H, W, 3):
         raise ValueError(f"front {(H, W)} and wrist {expected['wrist'][0]} cameras must share a size")
     arrays = {f: np.empty((N,) + shape, dtype=dt) for f, (shape, dt) in expected.items()}
 
-    plan_verb = np.full((len(keep), MAX_PLAN), len(vocab.verbs), dtype=np.int64)
-    plan_obj = np.full((len(keep), MAX_PLAN), IGNORE, dtype=np.int64)
+    # vocab.ts says MAX_PLAN = 4, but long tasks can list more (verb, object) pairs (long/three_step has 5):
+    # size the plan slots by the data rather than silently dropping subtasks. The manifest records it.
+    max_plan = max([MAX_PLAN] + [len(m.get("plan") or []) for m in metas])
+    plan_verb = np.full((len(keep), max_plan), len(vocab.verbs), dtype=np.int64)
+    plan_obj = np.full((len(keep), max_plan), IGNORE, dtype=np.int64)
     for e, (d, meta) in enumerate(zip(keep, metas)):
         s, T = ep_start[e], ep_len[e]
         for f, (shape, dt) in expected.items():
@@ -132,15 +142,15 @@ def load_dataset(root, include_failures: bool = False, max_episodes: int | None 
                 raise ValueError(f"{d / f}.npy: shape {a.shape}, expected {(T,) + shape}")
             arrays[f][s:s + T] = a.astype(dt, copy=False)
         plan = meta.get("plan") or []
-        if len(plan) > MAX_PLAN:
-            raise ValueError(f"{d}: plan longer than MAX_PLAN={MAX_PLAN}")
         for k, (verb, obj) in enumerate(plan):
             plan_verb[e, k] = vocab.verbs.index(verb)
             plan_obj[e, k] = vocab.objects.index(obj)
     ep_of = np.repeat(np.arange(len(keep), dtype=np.int64), ep_len)
     t_of = np.arange(N, dtype=np.int64) - ep_start[ep_of]
-    log(f"dataset {root}: {len(keep)} episodes, {N} frames, {H}x{W} px"
+    log(f"dataset {root}: {len(keep)} episodes, {N} frames, {H}x{W} px, plans up to {max_plan} subtasks"
         + (f" ({skipped} failed/empty episodes skipped)" if skipped else ""))
+    if card.get("complete") is False:
+        log(f"WARNING: {root}/card.json says complete: false (datagen still running or interrupted)")
     return DemoData(root, card, vocab, [d.name for d in keep], metas, ep_start, ep_len, ep_of, t_of,
                     plan_verb, plan_obj, arrays)
 
@@ -173,7 +183,7 @@ def compute_stats(data: DemoData, frames: np.ndarray, max_image_frames: int = 40
 
 def normalize_images(pixels: np.ndarray, mean, std) -> np.ndarray:
     """uint8 [B,H,W,3] RGB -> float32 [B,3,H,W]: (p / 255 - mean[c]) / std[c]. The manifest documents this."""
-    x = pixels.astype(np.float32) * np.float32(1.0 / 255.0)
+    x = pixels.astype(np.float32) / np.float32(255.0)
     x = (x - np.asarray(mean, np.float32)) / np.asarray(std, np.float32)
     return np.ascontiguousarray(x.transpose(0, 3, 1, 2))
 
@@ -189,25 +199,37 @@ class Augment:
 
 
 def _shift(pixels: np.ndarray, rng, pad: int):
-    """Random crop of an edge-padded image; returns the images and the crop offsets relative to the original."""
-    B, H, W, _ = pixels.shape
-    padded = np.pad(pixels, ((0, 0), (pad, pad), (pad, pad), (0, 0)), mode="edge")
-    oy = rng.integers(0, 2 * pad + 1, B)
-    ox = rng.integers(0, 2 * pad + 1, B)
-    rows = oy[:, None] + np.arange(H)
-    cols = ox[:, None] + np.arange(W)
-    out = padded[np.arange(B)[:, None, None], rows[:, :, None], cols[:, None, :]]
-    return out, (ox - pad) / W, (oy - pad) / H
+    """Random translation by up to `pad` pixels, edges replicated (the same as pad-with-edge + random crop,
+    without materialising the padded batch). Returns the images and the shift in normalised units
+    (positive: content moved left/up, i.e. a label at u moves to u - du)."""
+    B, H, W, C = pixels.shape
+    oy = rng.integers(-pad, pad + 1, B)
+    ox = rng.integers(-pad, pad + 1, B)
+    rows = np.clip(oy[:, None] + np.arange(H), 0, H - 1)
+    cols = np.clip(ox[:, None] + np.arange(W), 0, W - 1)
+    flat = (np.arange(B)[:, None, None] * (H * W) + rows[:, :, None] * W + cols[:, None, :]).ravel()
+    return pixels.reshape(-1, C)[flat].reshape(B, H, W, C), ox / W, oy / H
 
 
-def _jitter(x: np.ndarray, rng, aug: Augment) -> np.ndarray:
-    """x float32 [B,H,W,3] in 0..1; same lighting change for both cameras is applied by the caller."""
-    B = x.shape[0]
-    mean = x.mean(axis=(1, 2, 3), keepdims=True)
+def _jitter_params(B: int, rng, aug: Augment):
     c = rng.uniform(1 - aug.contrast, 1 + aug.contrast, (B, 1, 1, 1)).astype(np.float32)
     b = rng.uniform(-aug.brightness, aug.brightness, (B, 1, 1, 1)).astype(np.float32)
     g = rng.uniform(1 - aug.channel_gain, 1 + aug.channel_gain, (B, 1, 1, 3)).astype(np.float32)
-    return np.clip(((x - mean) * c + mean) * g + b, 0.0, 1.0)
+    return c, b, g
+
+
+def _jitter(pixels: np.ndarray, params) -> np.ndarray:
+    """uint8 [B,H,W,3] -> float32 0..1 with contrast (around the image mean), per-channel gain and
+    brightness, as one affine map per sample and channel: clip(((x - m) * c + m) * g + b)."""
+    c, b, g = params
+    B = pixels.shape[0]
+    m = (pixels.reshape(B, -1).mean(1, dtype=np.float32) / np.float32(255.0)).reshape(B, 1, 1, 1)
+    scale = (c * g) / np.float32(255.0)
+    offset = m * (1 - c) * g + b
+    x = pixels.astype(np.float32)
+    x *= scale
+    x += offset
+    return np.clip(x, 0.0, 1.0, out=x)
 
 
 def make_batch(data: DemoData, idx: np.ndarray, tokens: np.ndarray, stats: Stats,
@@ -231,7 +253,8 @@ def make_batch(data: DemoData, idx: np.ndarray, tokens: np.ndarray, stats: Stats
 
     images = {}
     if rng is not None and aug is not None:
-        light = {}
+        # One lighting change for both cameras: it models the scene, not the sensor.
+        light = _jitter_params(len(idx), rng, aug)
         for cam_i, cam in enumerate(("front", "wrist")):
             px = A[cam][idx]
             if aug.shift > 0:
@@ -241,13 +264,9 @@ def make_batch(data: DemoData, idx: np.ndarray, tokens: np.ndarray, stats: Stats
                 points[:, cam_i, :, 1] -= dv[:, None]
                 boxes[:, cam_i, :, 0::2] -= du[:, None, None]
                 boxes[:, cam_i, :, 1::2] -= dv[:, None, None]
-            light[cam] = px.astype(np.float32) * np.float32(1.0 / 255.0)
-        # One lighting change for both cameras: it models the scene, not the sensor.
-        state = rng.bit_generator.state
-        for cam in ("front", "wrist"):
-            rng.bit_generator.state = state
-            x = _jitter(light[cam], rng, aug)
-            x = (x - np.asarray(stats.image_mean[cam], np.float32)) / np.asarray(stats.image_std[cam], np.float32)
+            x = _jitter(px, light)
+            x -= np.asarray(stats.image_mean[cam], np.float32)
+            x /= np.asarray(stats.image_std[cam], np.float32)
             images[cam] = np.ascontiguousarray(x.transpose(0, 3, 1, 2))
         np.clip(boxes, 0.0, 1.0, out=boxes)
         if aug.unk_insert > 0:
@@ -259,7 +278,7 @@ def make_batch(data: DemoData, idx: np.ndarray, tokens: np.ndarray, stats: Stats
             images[cam] = normalize_images(A[cam][idx], stats.image_mean[cam], stats.image_std[cam])
 
     subtask = A["subtask"][idx].astype(np.int64)
-    subtask[(subtask < 0) | (subtask >= MAX_PLAN)] = IGNORE
+    subtask[(subtask < 0) | (subtask >= data.max_plan)] = IGNORE
     return {
         "image_front": images["front"],
         "image_wrist": images["wrist"],

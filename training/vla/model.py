@@ -244,9 +244,8 @@ class VLAPolicy(nn.Module):
         wrist = self.stems["wrist"](image_wrist, lang) + self.type_emb[1]
         prop = (self.proprio(proprio) + self.type_emb[3]).unsqueeze(1)
         ctx = torch.cat([front, wrist, text + self.type_emb[2], prop], dim=1)
-        n_img = front.shape[1] + wrist.shape[1]
-        ctx_bias = torch.cat([torch.zeros(B, 1, 1, n_img, dtype=bias.dtype), bias,
-                              torch.zeros(B, 1, 1, 1, dtype=bias.dtype)], dim=-1)
+        # Only text can be padding: extend its mask with zeros for the image and proprio tokens.
+        ctx_bias = F.pad(bias, (front.shape[1] + wrist.shape[1], 1))
         # --- query decoder
         q = self.query.unsqueeze(0) + self.query_lang(lang).unsqueeze(1)
         attn = []

@@ -15,10 +15,24 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parents[2]
 VOCAB_TS = REPO_ROOT / "src" / "sim" / "vocab.ts"
 
-# Structural constants from vocab.ts. They size model outputs, so they live in the model config too.
-MAX_PLAN = 4
-FUTURE_POINTS = 4
-FUTURE_STRIDE = 2
+# Structural constants from vocab.ts (defaults if the file is absent, e.g. a copied-out training/ folder).
+# MAX_PLAN is only a lower bound for the model's plan slots: the dataset decides (see dataset.py).
+_DEFAULTS = {"MAX_PLAN": 4, "FUTURE_POINTS": 4, "FUTURE_STRIDE": 2}
+
+
+def _ts_constants() -> dict:
+    if not VOCAB_TS.exists():
+        return dict(_DEFAULTS)
+    src = VOCAB_TS.read_text()
+    out = {}
+    for name, default in _DEFAULTS.items():
+        m = re.search(r"export const " + name + r"\s*=\s*(\d+)", src)
+        out[name] = int(m.group(1)) if m else default
+    return out
+
+
+_C = _ts_constants()
+MAX_PLAN, FUTURE_POINTS, FUTURE_STRIDE = _C["MAX_PLAN"], _C["FUTURE_POINTS"], _C["FUTURE_STRIDE"]
 CAMERAS = ("front", "wrist")
 
 
@@ -43,19 +57,8 @@ def _ts_array(src: str, name: str) -> tuple[str, ...]:
     return tuple(a or b for a, b in re.findall(r"'([^']*)'|\"([^\"]*)\"", m.group(1)))
 
 
-def _ts_number(src: str, name: str) -> int:
-    m = re.search(r"export const " + name + r"\s*=\s*(\d+)", src)
-    if not m:
-        raise ValueError(f"{VOCAB_TS}: no number {name}")
-    return int(m.group(1))
-
-
 def vocab_from_ts(path: Path = VOCAB_TS) -> Vocab:
     src = path.read_text()
-    for name, expected in (("MAX_PLAN", MAX_PLAN), ("FUTURE_POINTS", FUTURE_POINTS),
-                           ("FUTURE_STRIDE", FUTURE_STRIDE)):
-        if _ts_number(src, name) != expected:
-            raise ValueError(f"{path}: {name} changed; update training/vla/vocab.py to match")
     return Vocab(_ts_array(src, "OBJECTS"), _ts_array(src, "VERBS"), _ts_array(src, "MOVES"))
 
 

@@ -1,0 +1,147 @@
+import { createReadStream, existsSync, statSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { extname, join, normalize, resolve, sep } from 'node:path';
+import { chromium, type Browser, type ConsoleMessage, type Page } from 'playwright-core';
+
+// Shared by the Node CLIs (datagen, eval, bench) and the e2e tests: serve a built dist/ on localhost with
+// cross-origin isolation and drive it with Debian's Chromium. Never downloads a browser.
+
+export const CHROMIUM_PATH = '/usr/bin/chromium';
+
+const MIME: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.wasm': 'application/wasm',
+  '.onnx': 'application/octet-stream',
+  '.bin': 'application/octet-stream',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.svg': 'image/svg+xml',
+  '.ico': 'image/x-icon',
+  '.txt': 'text/plain; charset=utf-8',
+  '.md': 'text/markdown; charset=utf-8',
+  '.map': 'application/json; charset=utf-8',
+};
+
+// COOP/COEP make the page cross-origin isolated (SharedArrayBuffer for onnxruntime threads); CORP lets
+// workers and wasm be fetched under require-corp.
+const ISOLATION_HEADERS = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+  'Cross-Origin-Resource-Policy': 'same-origin',
+};
+
+export interface StaticServer {
+  /** Base URL with a trailing slash, e.g. http://localhost:4300/ */
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+/** Serve `distDir` on localhost. Port 0 (default) picks a free one. */
+export async function startServer(distDir: string, port = 0): Promise<StaticServer> {
+  const root = resolve(distDir);
+  if (!existsSync(join(root, 'index.html')) && !existsSync(join(root, 'runner.html'))) {
+    throw new Error(`${root} does not look like a built app (no index.html or runner.html); run \`npx vite build\` first`);
+  }
+  const server: Server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    let path = decodeURIComponent(url.pathname);
+    if (path.endsWith('/')) path += 'index.html';
+    const file = normalize(join(root, path));
+    if (file !== root && !file.startsWith(root + sep)) {
+      res.writeHead(403, ISOLATION_HEADERS).end('forbidden');
+      return;
+    }
+    let size: number;
+    try {
+      const st = statSync(file);
+      if (!st.isFile()) throw new Error('not a file');
+      size = st.size;
+    } catch {
+      res.writeHead(404, { ...ISOLATION_HEADERS, 'Content-Type': 'text/plain' }).end(`not found: ${path}`);
+      return;
+    }
+    res.writeHead(200, {
+      ...ISOLATION_HEADERS,
+      'Content-Type': MIME[extname(file).toLowerCase()] ?? 'application/octet-stream',
+      'Content-Length': size,
+      'Cache-Control': 'no-cache',
+    });
+    if (req.method === 'HEAD') {
+      res.end();
+      return;
+    }
+    createReadStream(file).pipe(res);
+  });
+  await new Promise<void>((ok, fail) => {
+    server.once('error', fail);
+    server.listen(port, '127.0.0.1', () => ok());
+  });
+  const actual = (server.address() as AddressInfo).port;
+  return {
+    url: `http://localhost:${actual}/`,
+    port: actual,
+    close: () =>
+      new Promise<void>((ok) => {
+        server.closeAllConnections();
+        server.close(() => ok());
+      }),
+  };
+}
+
+export interface LaunchOptions {
+  /** Expose navigator.gpu (SwiftShader's WebGPU adapter). */
+  webgpu?: boolean;
+  /** Extra Chromium flags. */
+  args?: string[];
+  headless?: boolean;
+}
+
+export const CHROMIUM_FLAGS = [
+  '--no-sandbox',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  // No GPU here: WebGL2 runs on SwiftShader through ANGLE.
+  '--use-angle=swiftshader',
+  '--enable-unsafe-swiftshader',
+  '--ignore-gpu-blocklist',
+  // Headless pages in the background must not be throttled while a CLI waits on them.
+  '--disable-renderer-backgrounding',
+  '--disable-background-timer-throttling',
+  '--disable-backgrounding-occluded-windows',
+];
+
+export async function launchBrowser(opts: LaunchOptions = {}): Promise<Browser> {
+  const args = [...CHROMIUM_FLAGS, ...(opts.webgpu ? ['--enable-unsafe-webgpu'] : []), ...(opts.args ?? [])];
+  return chromium.launch({ executablePath: CHROMIUM_PATH, headless: opts.headless ?? true, args });
+}
+
+export interface OpenPageOptions {
+  /** Called with every console error and uncaught page exception; default prints to stderr. */
+  onError?: (text: string) => void;
+  /** Also forward console.log/info/warn (prefixed) to this callback. */
+  onLog?: (text: string) => void;
+  viewport?: { width: number; height: number };
+  timeoutMs?: number;
+}
+
+/** Open `url` in a fresh page, forwarding console errors and page exceptions. */
+export async function openPage(browser: Browser, url: string, opts: OpenPageOptions = {}): Promise<Page> {
+  const onError = opts.onError ?? ((t: string) => process.stderr.write(`[page error] ${t}\n`));
+  const page = await browser.newPage({ viewport: opts.viewport ?? { width: 1280, height: 800 } });
+  page.on('console', (m: ConsoleMessage) => {
+    if (m.type() === 'error') onError(m.text());
+    else if (opts.onLog) opts.onLog(`[${m.type()}] ${m.text()}`);
+  });
+  page.on('pageerror', (e) => onError(e.stack ?? e.message));
+  page.on('crash', () => onError('page crashed'));
+  await page.goto(url, { waitUntil: 'load', timeout: opts.timeoutMs ?? 60_000 });
+  return page;
+}

@@ -1,0 +1,131 @@
+import { existsSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { parsePerturbations, PERTURBATIONS, type PerturbationName } from '../../src/sim/perturbations';
+import { SUITES, TASKS, tasksInSuite, type SuiteName, type TaskDef } from '../../src/sim/tasks';
+import { UsageError } from './evalBackends';
+
+export const POLICIES = ['expert', 'model'] as const;
+export const EVAL_SEED_START = 1_000_000;
+
+export const USAGE = `usage: npm run eval -- --suite <${[...SUITES, 'all'].join('|')}> [--task ID[,ID...]] [--trials N] [--seed S]
+                      [--policy <${POLICIES.join('|')}>] [--model DIR] [--perturb NAME[,NAME...]] [--out FILE.json]
+                      [--via <node|browser>] [--workers K] [--dist DIR] [--no-build]
+
+  Runs N trials of every task of the suite (or of the --task list). Trial k (k = 0..N-1) of every task
+  uses seed S + k, so the same command gives the same episodes. Seeds from ${EVAL_SEED_START.toLocaleString('en')} on are
+  evaluation seeds (never used for training data); the default --seed is ${EVAL_SEED_START}.
+
+  --policy expert   the scripted expert; runs in Node by default (--via node), or in the headless runner page
+  --policy model    a learned policy (--model public/models/NAME); needs the browser runner (--via browser)
+  --perturb         seeded perturbations: ${PERTURBATIONS.join(', ')}
+  --workers K       episodes in parallel (worker threads in Node, pages in the browser); default 1
+  --out FILE        write the JSON report (DESIGN.md section 2); "-" writes it to stdout
+`;
+
+export interface EvalOptions {
+  suite: SuiteName | 'all';
+  tasks: TaskDef[];
+  trials: number;
+  seed: number;
+  policy: string;
+  model: string | null;
+  perturbations: PerturbationName[];
+  out: string | null;
+  via: 'node' | 'browser';
+  workers: number;
+  distDir: string;
+  build: boolean;
+  help: boolean;
+}
+
+function integer(name: string, v: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  const n = Number(v);
+  if (!/^\d+$/.test(v.trim()) || !Number.isSafeInteger(n) || n < min || n > max) {
+    throw new UsageError(`--${name} must be an integer in ${min}..${max === Number.MAX_SAFE_INTEGER ? 'inf' : max}, got "${v}"`);
+  }
+  return n;
+}
+
+/** Model directory -> the URL path the runner page loads it from (public/ is served at the root). */
+function modelUrl(dir: string): string {
+  const abs = resolve(dir);
+  const pub = resolve('public') + '/';
+  if (abs.startsWith(pub)) return abs.slice(pub.length).replace(/\/$/, '');
+  if (!existsSync(abs) && !dir.includes('/')) return `models/${dir}`;
+  return `models/${basename(abs)}`;
+}
+
+/** Parse and validate eval's command line. Throws UsageError (exit code 2) naming the valid choices. */
+export function parseEvalArgs(argv: string[]): EvalOptions {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        suite: { type: 'string' },
+        task: { type: 'string' },
+        trials: { type: 'string', default: '10' },
+        seed: { type: 'string', default: String(EVAL_SEED_START) },
+        policy: { type: 'string', default: 'expert' },
+        model: { type: 'string' },
+        perturb: { type: 'string' },
+        out: { type: 'string' },
+        via: { type: 'string' },
+        workers: { type: 'string', default: '1' },
+        dist: { type: 'string', default: 'dist' },
+        'no-build': { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  const help = !!values.help;
+  const suiteArg = values.suite ?? (values.task ? 'all' : undefined);
+  if (!suiteArg && !help) throw new UsageError(`--suite is required. Valid suites: ${[...SUITES, 'all'].join(', ')}`);
+  const suite = (suiteArg ?? 'all') as SuiteName | 'all';
+  if (suite !== 'all' && !(SUITES as readonly string[]).includes(suite)) {
+    throw new UsageError(`unknown suite "${suite}". Valid suites: ${[...SUITES, 'all'].join(', ')}`);
+  }
+  let tasks = tasksInSuite(suite);
+  if (values.task) {
+    const ids = values.task.split(',').map((s) => s.trim()).filter(Boolean);
+    for (const id of ids) {
+      if (!TASKS.some((t) => t.id === id)) throw new UsageError(`unknown task "${id}". Valid tasks: ${TASKS.map((t) => t.id).join(', ')}`);
+      if (!tasks.some((t) => t.id === id)) throw new UsageError(`task "${id}" is not in suite "${suite}". Its tasks: ${tasks.map((t) => t.id).join(', ')}`);
+    }
+    tasks = tasks.filter((t) => ids.includes(t.id));
+  }
+  const policy = values.policy!;
+  if (!(POLICIES as readonly string[]).includes(policy)) throw new UsageError(`unknown policy "${policy}". Valid policies: ${POLICIES.join(', ')}`);
+  if (policy === 'model' && !values.model) throw new UsageError('--policy model needs --model DIR (e.g. public/models/<name>)');
+  if (policy === 'expert' && values.model) throw new UsageError('--model only applies to --policy model');
+  const via = (values.via ?? (policy === 'expert' ? 'node' : 'browser')) as 'node' | 'browser';
+  if (via !== 'node' && via !== 'browser') throw new UsageError(`unknown backend "${via}". Valid: node, browser`);
+  let perturbations: PerturbationName[];
+  try {
+    perturbations = parsePerturbations(values.perturb);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  const trials = integer('trials', values.trials!, 1, 10_000);
+  const seed = integer('seed', values.seed!, 0, 2 ** 31 - 1 - trials);
+  return {
+    suite,
+    tasks,
+    trials,
+    seed,
+    policy,
+    model: values.model ? modelUrl(values.model) : null,
+    perturbations,
+    out: values.out ?? null,
+    via,
+    workers: integer('workers', values.workers!, 1, 16),
+    distDir: values.dist!,
+    build: !values['no-build'],
+    help,
+  };
+}

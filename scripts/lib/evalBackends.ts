@@ -1,0 +1,161 @@
+import { existsSync } from 'node:fs';
+import { Worker } from 'node:worker_threads';
+import type { Page } from 'playwright-core';
+import { TabletopEnv } from '../../src/sim/env';
+import type { PerturbationName } from '../../src/sim/perturbations';
+import { expertStepPolicy, runEpisode, type EpisodeResult } from '../../src/sim/rollout';
+import type { RunnerSession } from './runnerClient';
+import type { WorkerReply, WorkerRequest } from './evalWorker';
+
+// Where eval episodes run. The Node backend runs the simulation and the scripted expert in this process
+// (or in worker threads): fast, and all the expert needs. The browser backend drives the built app's
+// headless runner page, the only place a learned policy can run, because it needs the rendered cameras.
+
+export interface EpisodeJob {
+  task: string;
+  seed: number;
+}
+
+export interface EpisodeBackend {
+  readonly name: 'node' | 'browser';
+  /** How many episodes may run at once (call `run` with lane 0..lanes-1). */
+  readonly lanes: number;
+  run(job: EpisodeJob, lane: number): Promise<EpisodeResult>;
+  close(): Promise<void>;
+}
+
+export interface BackendOptions {
+  policy: string;
+  model: string | null;
+  perturbations: PerturbationName[];
+  workers: number;
+  distDir: string;
+  build: boolean;
+}
+
+/** An error in the user's request (exit code 2), as opposed to a failure while running. */
+export class UsageError extends Error {}
+
+// ------------------------------------------------------------------------------------------ node
+
+class NodeBackend implements EpisodeBackend {
+  readonly name = 'node';
+  private pending = new Map<number, { ok: (r: EpisodeResult) => void; fail: (e: Error) => void }>();
+  private nextId = 0;
+
+  private constructor(
+    private readonly env: TabletopEnv | null,
+    private readonly workers: Worker[],
+    private readonly perturbations: PerturbationName[],
+  ) {
+    for (const w of workers) {
+      w.on('message', (m: WorkerReply) => {
+        const p = this.pending.get(m.id);
+        if (!p) return;
+        this.pending.delete(m.id);
+        if (m.result) p.ok(m.result);
+        else p.fail(new Error(m.error ?? 'worker failed'));
+      });
+      w.on('error', (e: Error) => {
+        for (const p of this.pending.values()) p.fail(e);
+        this.pending.clear();
+      });
+    }
+  }
+
+  get lanes(): number {
+    return Math.max(1, this.workers.length);
+  }
+
+  static async open(o: BackendOptions): Promise<NodeBackend> {
+    if (o.workers <= 1) return new NodeBackend(await TabletopEnv.create(), [], o.perturbations);
+    // Worker threads do not inherit tsx's loader: register it in the thread, then load the TypeScript lane.
+    const url = new URL('./evalWorker.ts', import.meta.url).href;
+    const boot = `import('tsx/esm/api').then((t) => { t.register(); return import(${JSON.stringify(url)}); })`;
+    const workers = Array.from({ length: o.workers }, () => new Worker(boot, { eval: true, workerData: { perturbations: o.perturbations } }));
+    return new NodeBackend(null, workers, o.perturbations);
+  }
+
+  private readonly policy = expertStepPolicy();
+
+  run(job: EpisodeJob, lane: number): Promise<EpisodeResult> {
+    if (this.env) return Promise.resolve(runEpisode(this.env, job.task, job.seed, this.policy, this.perturbations));
+    const id = this.nextId++;
+    return new Promise((ok, fail) => {
+      this.pending.set(id, { ok, fail });
+      this.workers[lane].postMessage({ id, job } satisfies WorkerRequest);
+    });
+  }
+
+  async close(): Promise<void> {
+    this.env?.dispose();
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+}
+
+// ------------------------------------------------------------------------------------------ browser
+class BrowserBackend implements EpisodeBackend {
+  readonly name = 'browser';
+  private constructor(private readonly session: RunnerSession, private readonly o: BackendOptions) {}
+
+  get lanes(): number {
+    return this.session.pages.length;
+  }
+
+  static async open(o: BackendOptions): Promise<BrowserBackend> {
+    if (!existsSync('runner.html') && !existsSync(`${o.distDir}/runner.html`)) {
+      throw new UsageError('the browser backend needs the headless runner page (runner.html, src/runner/runner.ts); it is not in this checkout');
+    }
+    // Loaded on demand: playwright is heavy and the Node backend never needs it.
+    const [{ ensureBuilt }, { openRunner }] = await Promise.all([import('./build'), import('./runnerClient')]);
+    if (o.build) ensureBuilt(o.distDir);
+    else if (!existsSync(`${o.distDir}/runner.html`)) throw new UsageError(`${o.distDir}/runner.html is missing: build the app (npx vite build) or drop --no-build`);
+    const session = await openRunner({ distDir: o.distDir, pages: o.workers });
+    if (!session.info.policies.includes(o.policy)) {
+      await session.close();
+      throw new UsageError(`the runner page has no policy "${o.policy}". Its policies: ${session.info.policies.join(', ')}`);
+    }
+    if (o.perturbations.length && !session.info.perturbations) {
+      await session.close();
+      throw new UsageError('this build of the runner page does not apply perturbations; run them with --via node (expert) or rebuild');
+    }
+    return new BrowserBackend(session, o);
+  }
+
+  async run(job: EpisodeJob, lane: number): Promise<EpisodeResult> {
+    const page: Page = this.session.pages[lane];
+    const r = await this.session.runEpisode(page, {
+      taskId: job.task,
+      seed: job.seed,
+      policy: this.o.policy,
+      policyOptions: this.o.model ? { model: this.o.model } : {},
+      ...(this.o.perturbations.length ? { perturbations: this.o.perturbations } : {}),
+    });
+    return {
+      task: r.task,
+      seed: r.seed,
+      instruction: r.instruction,
+      success: r.success,
+      steps: r.steps,
+      completed: r.completed,
+      goals: r.goals,
+      reason: r.reason,
+      wall_ms: Math.round(r.wall_ms),
+      events: r.events ?? [],
+    };
+  }
+
+  close(): Promise<void> {
+    return this.session.close();
+  }
+}
+
+export async function openBackend(via: 'node' | 'browser', o: BackendOptions): Promise<EpisodeBackend> {
+  if (via === 'node') {
+    if (o.policy !== 'expert') {
+      throw new UsageError(`policy "${o.policy}" needs rendered camera images, which only the browser runner makes: use --via browser`);
+    }
+    return NodeBackend.open(o);
+  }
+  return BrowserBackend.open(o);
+}

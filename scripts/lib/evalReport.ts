@@ -1,0 +1,170 @@
+import Table from 'cli-table3';
+import type { EpisodeResult } from '../../src/sim/rollout';
+
+// The eval report: the JSON of DESIGN.md section 2 plus CALVIN-style chain figures, and its table form.
+
+export interface TaskSummary {
+  id: string;
+  instruction: string;
+  trials: number;
+  successes: number;
+  success_rate: number;
+  /** Chains only: mean number of instructions completed in a row (0-5). */
+  avg_completed_length?: number;
+  /** Chains only: how many episodes completed exactly k instructions, k = 0..5. */
+  completed_counts?: number[];
+  mean_steps: number;
+}
+
+export interface EpisodeRecord {
+  task: string;
+  seed: number;
+  success: boolean;
+  steps: number;
+  wall_ms: number;
+  reason: string | null;
+  completed: number;
+  events?: string[];
+}
+
+export interface ChainSummary {
+  episodes: number;
+  avg_completed_length: number;
+  completed_counts: number[];
+  /** CALVIN's figure: fraction of chains that completed at least k instructions, k = 1..5. */
+  success_at_length: number[];
+}
+
+export interface EvalReport {
+  suite: string;
+  policy: string;
+  model: string | null;
+  backend: string;
+  seed: number;
+  trials: number;
+  /** How seeds were assigned: trial k of every task uses seed + k. */
+  seeding: string;
+  perturbations: string[];
+  success_rate: number;
+  avg_completed_length?: number;
+  chains?: ChainSummary;
+  tasks: TaskSummary[];
+  episodes: EpisodeRecord[];
+  wall_s: number;
+}
+
+export interface ReportMeta {
+  suite: string;
+  policy: string;
+  model: string | null;
+  backend: string;
+  seed: number;
+  trials: number;
+  perturbations: string[];
+  wall_s: number;
+}
+
+const round = (x: number, d = 4) => Math.round(x * 10 ** d) / 10 ** d;
+
+function chainSummary(results: EpisodeResult[]): ChainSummary {
+  const maxLen = Math.max(5, ...results.map((r) => r.goals));
+  const counts = new Array(maxLen + 1).fill(0);
+  for (const r of results) counts[r.completed] += 1;
+  const n = results.length;
+  return {
+    episodes: n,
+    avg_completed_length: n ? round(results.reduce((s, r) => s + r.completed, 0) / n) : 0,
+    completed_counts: counts,
+    success_at_length: Array.from({ length: maxLen }, (_, k) => (n ? round(results.filter((r) => r.completed >= k + 1).length / n) : 0)),
+  };
+}
+
+export function buildReport(meta: ReportMeta, taskOrder: { id: string; suite: string }[], results: EpisodeResult[]): EvalReport {
+  const tasks: TaskSummary[] = [];
+  for (const t of taskOrder) {
+    const rs = results.filter((r) => r.task === t.id);
+    if (rs.length === 0) continue;
+    const successes = rs.filter((r) => r.success).length;
+    const s: TaskSummary = {
+      id: t.id,
+      instruction: rs[0].instruction,
+      trials: rs.length,
+      successes,
+      success_rate: round(successes / rs.length),
+      mean_steps: round(rs.reduce((a, r) => a + r.steps, 0) / rs.length, 1),
+    };
+    if (t.suite === 'chains') {
+      const c = chainSummary(rs);
+      s.avg_completed_length = c.avg_completed_length;
+      s.completed_counts = c.completed_counts;
+    }
+    tasks.push(s);
+  }
+  const chainIds = new Set(taskOrder.filter((t) => t.suite === 'chains').map((t) => t.id));
+  const chainResults = results.filter((r) => chainIds.has(r.task));
+  const report: EvalReport = {
+    suite: meta.suite,
+    policy: meta.policy,
+    model: meta.model,
+    backend: meta.backend,
+    seed: meta.seed,
+    trials: meta.trials,
+    seeding: `trial k (k = 0..${meta.trials - 1}) of every task uses seed ${meta.seed} + k`,
+    perturbations: meta.perturbations,
+    success_rate: results.length ? round(results.filter((r) => r.success).length / results.length) : 0,
+    tasks,
+    episodes: results.map((r) => ({
+      task: r.task,
+      seed: r.seed,
+      success: r.success,
+      steps: r.steps,
+      wall_ms: r.wall_ms,
+      reason: r.reason,
+      completed: r.completed,
+      ...(r.events.length ? { events: r.events } : {}),
+    })),
+    wall_s: round(meta.wall_s, 1),
+  };
+  if (chainResults.length) {
+    report.chains = chainSummary(chainResults);
+    report.avg_completed_length = report.chains.avg_completed_length;
+  }
+  return report;
+}
+
+const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
+
+/** The summary table printed at the end of a run. */
+export function formatTable(report: EvalReport, color = false): string {
+  const table = new Table({
+    head: ['task', 'trials', 'success', 'rate', 'mean steps', 'chain len'],
+    colAligns: ['left', 'right', 'right', 'right', 'right', 'right'],
+    style: { head: color ? ['cyan'] : [], border: color ? ['grey'] : [] },
+    // No rule between rows: a 20-task table stays readable on one screen.
+    chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' },
+  });
+  for (const t of report.tasks) {
+    table.push([t.id, t.trials, t.successes, pct(t.success_rate), t.mean_steps.toFixed(1), t.avg_completed_length?.toFixed(2) ?? '']);
+  }
+  const total = report.episodes.length;
+  const ok = report.episodes.filter((e) => e.success).length;
+  table.push(['all', total, ok, pct(report.success_rate), '', report.avg_completed_length?.toFixed(2) ?? '']);
+  const lines = [
+    `suite ${report.suite} · policy ${report.policy}${report.model ? ` (${report.model})` : ''} · backend ${report.backend} · seeds ${report.seed}..${report.seed + report.trials - 1}` +
+      (report.perturbations.length ? ` · perturbations ${report.perturbations.join(',')}` : ''),
+    table.toString(),
+  ];
+  if (report.chains) {
+    lines.push(
+      `chains: average completed length ${report.chains.avg_completed_length.toFixed(2)} / 5; ` +
+        `completed >= k for k = 1..5: ${report.chains.success_at_length.map(pct).join(' ')}`,
+    );
+  }
+  const failures = report.episodes.filter((e) => !e.success);
+  if (failures.length) {
+    lines.push(`failures (${failures.length}):`);
+    for (const f of failures.slice(0, 20)) lines.push(`  ${f.task} seed ${f.seed}: ${f.reason ?? 'unknown'}`);
+    if (failures.length > 20) lines.push(`  ... and ${failures.length - 20} more (see the JSON)`);
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,30 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import { TabletopEnv } from '../../src/sim/env';
+import type { PerturbationName } from '../../src/sim/perturbations';
+import { expertStepPolicy, runEpisode, type EpisodeResult } from '../../src/sim/rollout';
+
+// A Node eval lane in a worker thread: its own MuJoCo instance, expert episodes on request.
+
+export interface WorkerRequest {
+  id: number;
+  job: { task: string; seed: number };
+}
+export interface WorkerReply {
+  id: number;
+  result?: EpisodeResult;
+  error?: string;
+}
+
+if (parentPort) {
+  const port = parentPort;
+  const perturbations = (workerData?.perturbations ?? []) as PerturbationName[];
+  const env = await TabletopEnv.create();
+  const policy = expertStepPolicy();
+  port.on('message', ({ id, job }: WorkerRequest) => {
+    try {
+      port.postMessage({ id, result: runEpisode(env, job.task, job.seed, policy, perturbations) } satisfies WorkerReply);
+    } catch (e) {
+      port.postMessage({ id, error: (e as Error).stack ?? String(e) } satisfies WorkerReply);
+    }
+  });
+}

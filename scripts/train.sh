@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# `npm run train [-- extra args]`: train the shipped recipe (training/configs/shipped.json) on data/demos.
+# Extra args go to vla.train and override the recipe, e.g. `npm run train -- --data data/other --steps 500`
+# or `npm run train -- --out runs/NAME --resume`. Without --out a new runs/<UTC timestamp> is created.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+CONFIG=training/configs/shipped.json
+OUT=""
+prev=""
+for a in "$@"; do
+  [ "$prev" = "--out" ] && OUT="$a"
+  case "$a" in --out=*) OUT="${a#--out=}";; --config|--config=*) CONFIG="";; esac
+  prev="$a"
+done
+args=()
+[ -n "$CONFIG" ] && args+=(--config "$CONFIG")
+[ -z "$OUT" ] && args+=(--out "runs/$(date -u +%Y%m%d-%H%M%S)")
+export PYTHONPATH=training${PYTHONPATH:+:$PYTHONPATH}
+# See DESIGN.md §4 and training/vla/__init__.py: one OpenBLAS thread under torch's own 2 OpenMP threads,
+# and threads that sleep instead of spinning when the 2 cores are shared with other work.
+export OPENBLAS_NUM_THREADS=${OPENBLAS_NUM_THREADS:-1}
+export OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-PASSIVE}
+exec /usr/bin/python3 -m vla.train "${args[@]}" "$@"

@@ -1,0 +1,221 @@
+import { useEffect, useRef } from 'react';
+import { objectLabel, CAMERAS, type CameraName } from '../sim/vocab';
+import type { Reasoning } from '../sim/reasoning';
+import { controller } from '../state/episodeController';
+import { useEpisodeStore } from '../state/episodeStore';
+import { useUiStore } from '../state/uiStore';
+import type { StepRecord } from '../workers/protocol';
+import { GRIPPER_COLOR, OBJECT_COLOR } from './overlayColors';
+
+const TITLE: Record<CameraName, string> = { front: 'Front camera', wrist: 'Wrist camera' };
+
+interface Layers {
+  points: boolean;
+  boxes: boolean;
+}
+
+/** Draw the policy's image-space reasoning (boxes, gripper point now and ahead) over one camera view. */
+function drawOverlay(canvas: HTMLCanvasElement, reasoning: Reasoning | null, cam: CameraName, layers: Layers): void {
+  const dpr = window.devicePixelRatio || 1;
+  const w = canvas.clientWidth;
+  const h = canvas.clientHeight;
+  if (canvas.width !== Math.round(w * dpr) || canvas.height !== Math.round(h * dpr)) {
+    canvas.width = Math.round(w * dpr);
+    canvas.height = Math.round(h * dpr);
+  }
+  const g = canvas.getContext('2d');
+  if (!g) return;
+  g.setTransform(dpr, 0, 0, dpr, 0, 0);
+  g.clearRect(0, 0, w, h);
+  if (!reasoning) return;
+  g.font = '600 10px system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
+  g.textBaseline = 'middle';
+  if (layers.boxes) {
+    const boxes = reasoning.boxes[cam] ?? [];
+    const placed: Array<[number, number, number, number]> = [];
+    const overlaps = (r: [number, number, number, number]) =>
+      placed.some((q) => r[0] < q[0] + q[2] && q[0] < r[0] + r[2] && r[1] < q[1] + q[3] && q[1] < r[1] + r[3]);
+    // Small boxes first: their labels matter most and have the fewest places to go.
+    const order = boxes.slice().sort((a, b) => (a.box[2] - a.box[0]) * (a.box[3] - a.box[1]) - (b.box[2] - b.box[0]) * (b.box[3] - b.box[1]));
+    for (const b of order) {
+      const [u0, v0, u1, v1] = b.box;
+      const color = OBJECT_COLOR[b.object] ?? '#fff';
+      const x = u0 * w, y = v0 * h, bw = (u1 - u0) * w, bh = (v1 - v0) * h;
+      g.lineWidth = 1.5;
+      g.strokeStyle = color;
+      g.setLineDash([]);
+      g.strokeRect(x + 0.5, y + 0.5, bw, bh);
+      const label = objectLabel(b.object);
+      const tw = g.measureText(label).width + 8;
+      const lh = 13;
+      const fit = (lx: number, ly: number): [number, number, number, number] => [Math.min(Math.max(0, lx), w - tw), Math.min(Math.max(0, ly), h - lh), tw, lh];
+      const spots = [fit(x, y - lh - 1), fit(x, y + bh + 1), fit(x + bw - tw, y - lh - 1), fit(x + bw - tw, y + bh + 1), fit(x + 1, y + 1)];
+      const spot = spots.find((r) => !overlaps(r));
+      if (!spot) continue; // the box alone still shows where the object is
+      placed.push(spot);
+      g.fillStyle = 'rgba(12, 14, 19, 0.8)';
+      g.fillRect(spot[0], spot[1], spot[2], spot[3]);
+      g.fillStyle = color;
+      g.fillText(label, spot[0] + 4, spot[1] + lh / 2 + 0.5);
+    }
+  }
+  if (layers.points) {
+    const gp = reasoning.gripper[cam];
+    if (gp && gp.points.length > 0) {
+      const pts = gp.points.map(([u, v]) => [u * w, v * h] as const);
+      g.strokeStyle = GRIPPER_COLOR;
+      g.lineWidth = 1.5;
+      g.setLineDash([4, 3]);
+      g.beginPath();
+      pts.forEach(([x, y], i) => (i === 0 ? g.moveTo(x, y) : g.lineTo(x, y)));
+      g.stroke();
+      g.setLineDash([]);
+      for (let i = pts.length - 1; i >= 1; i--) {
+        if (!gp.visible[i]) continue;
+        const [x, y] = pts[i];
+        g.globalAlpha = 1 - (0.5 * i) / pts.length;
+        g.beginPath();
+        g.arc(x, y, 3.5, 0, Math.PI * 2);
+        g.fillStyle = 'rgba(12, 14, 19, 0.6)';
+        g.fill();
+        g.strokeStyle = GRIPPER_COLOR;
+        g.stroke();
+      }
+      g.globalAlpha = 1;
+      if (gp.visible[0]) {
+        const [x, y] = pts[0];
+        g.beginPath();
+        g.arc(x, y, 5.5, 0, Math.PI * 2);
+        g.fillStyle = GRIPPER_COLOR;
+        g.fill();
+        g.lineWidth = 2;
+        g.strokeStyle = '#fff';
+        g.stroke();
+      }
+    }
+  }
+}
+
+function putImage(canvas: HTMLCanvasElement, rgb: Uint8Array): void {
+  const w = canvas.width, h = canvas.height;
+  const g = canvas.getContext('2d');
+  if (!g || rgb.length !== w * h * 3) return;
+  const img = g.createImageData(w, h);
+  for (let i = 0, j = 0; i < w * h; i++) {
+    img.data[j++] = rgb[3 * i];
+    img.data[j++] = rgb[3 * i + 1];
+    img.data[j++] = rgb[3 * i + 2];
+    img.data[j++] = 255;
+  }
+  g.putImageData(img, 0, 0);
+}
+
+export function CameraViews() {
+  const pixelRefs = useRef<Record<string, HTMLCanvasElement | null>>({});
+  const overlayRefs = useRef<Record<string, HTMLCanvasElement | null>>({});
+  const scene = useEpisodeStore((s) => (s.boot === 'ready' ? controller.scene : null));
+  const showPoints = useUiStore((s) => s.showPoints);
+  const showBoxes = useUiStore((s) => s.showBoxes);
+  const setUi = useUiStore((s) => s.set);
+  const res = scene?.cameras ?? [];
+
+  useEffect(() => {
+    if (!scene) return;
+    let lastFrame: StepRecord['frame'] | null = null;
+    let lastDecision: StepRecord['decision'] | undefined;
+    const draw = (force = false) => {
+      const view = useEpisodeStore.getState().view;
+      if (!view) return;
+      if (force || view.frame !== lastFrame) {
+        const images = controller.renderCameras(view.frame);
+        if (images) for (const cam of CAMERAS) {
+          const c = pixelRefs.current[cam];
+          if (c) putImage(c, images[cam]);
+        }
+        lastFrame = view.frame;
+      }
+      if (force || view.decision !== lastDecision) {
+        const ui = useUiStore.getState();
+        for (const cam of CAMERAS) {
+          const c = overlayRefs.current[cam];
+          if (c) drawOverlay(c, view.decision?.reasoning ?? null, cam, { points: ui.showPoints, boxes: ui.showBoxes });
+        }
+        lastDecision = view.decision;
+      }
+    };
+    // At most one draw per animation frame, for the newest view only: rendering the cameras reads pixels
+    // back synchronously, and records can arrive faster than a software GPU can serve that.
+    let pending = 0;
+    let forcePending = false;
+    const schedule = (force = false) => {
+      forcePending ||= force;
+      if (pending) return;
+      pending = requestAnimationFrame(() => {
+        pending = 0;
+        const f = forcePending;
+        forcePending = false;
+        draw(f);
+      });
+    };
+    draw(true);
+    const unsubView = useEpisodeStore.subscribe((s, prev) => {
+      if (s.view !== prev.view) schedule();
+    });
+    const unsubUi = useUiStore.subscribe(() => schedule(true));
+    const onResize = () => schedule(true);
+    window.addEventListener('resize', onResize);
+    return () => {
+      cancelAnimationFrame(pending);
+      unsubView();
+      unsubUi();
+      window.removeEventListener('resize', onResize);
+    };
+  }, [scene]);
+
+  return (
+    <section className="panel cameras" aria-label="Policy camera views">
+      <div className="panel-head">
+        <h2>Camera views</h2>
+        <span className="muted small" title="Rendered offscreen at model resolution: the exact pixels a policy receives">
+          {res[0] ? `${res[0].width}×${res[0].height} px policy input` : ''}
+        </span>
+        <div className="toggles">
+          <label className="toggle" title="Gripper position now (filled) and the planned future points">
+            <input type="checkbox" checked={showPoints} onChange={(e) => setUi({ showPoints: e.target.checked })} />
+            points
+          </label>
+          <label className="toggle" title="Visible objects with their 2D boxes">
+            <input type="checkbox" checked={showBoxes} onChange={(e) => setUi({ showBoxes: e.target.checked })} />
+            boxes
+          </label>
+        </div>
+      </div>
+      <div className="camera-grid">
+        {CAMERAS.map((cam) => {
+          const spec = res.find((c) => c.name === cam);
+          return (
+            <figure key={cam} className="camera" data-testid={`camera-${cam}`}>
+              <div className="camera-frame">
+                <canvas
+                  className="camera-pixels"
+                  width={spec?.width ?? 64}
+                  height={spec?.height ?? 64}
+                  ref={(el) => {
+                    pixelRefs.current[cam] = el;
+                  }}
+                />
+                <canvas
+                  className="camera-overlay"
+                  ref={(el) => {
+                    overlayRefs.current[cam] = el;
+                  }}
+                />
+              </div>
+              <figcaption>{TITLE[cam]}</figcaption>
+            </figure>
+          );
+        })}
+      </div>
+    </section>
+  );
+}

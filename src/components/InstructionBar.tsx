@@ -1,0 +1,96 @@
+import { controller } from '../state/episodeController';
+import { useEpisodeStore } from '../state/episodeStore';
+import { taskTitle } from './taskTitle';
+
+function MatchFeedback() {
+  const match = useEpisodeStore((s) => s.match);
+  if (!match || !match.text) return null;
+  if (match.best) {
+    return (
+      <div className="match ok" data-testid="instruction-feedback" role="status">
+        <span className="match-icon">✓</span>
+        <span>{match.message}</span>
+        <button type="button" className="link-button" onClick={() => controller.dismissMatch()} aria-label="Dismiss">
+          ×
+        </button>
+      </div>
+    );
+  }
+  return (
+    <div className="match bad" data-testid="instruction-feedback" role="alert">
+      <div className="match-text">
+        <span className="match-icon">!</span>
+        <span>{match.message}</span>
+      </div>
+      <div className="match-words">
+        {match.understood.map((w, i) => (
+          <span key={`u${i}`} className="chip known" title="understood">
+            {w}
+          </span>
+        ))}
+        {match.unknown.map((w, i) => (
+          <span key={`x${i}`} className="chip unknown" title="not understood">
+            {w}
+          </span>
+        ))}
+      </div>
+      {match.candidates.length > 0 && (
+        <div className="match-suggestions">
+          <span className="muted">Closest tasks:</span>
+          {match.candidates.map((c) => (
+            <button
+              key={c.taskId}
+              type="button"
+              className="button suggestion"
+              data-testid="instruction-suggestion"
+              title={c.template}
+              onClick={() => void controller.chooseSuggestion(c.taskId)}
+            >
+              <span className="suggestion-title">{taskTitle(c.title)}</span>
+              <span className="suggestion-text">“{c.template}”</span>
+            </button>
+          ))}
+        </div>
+      )}
+    </div>
+  );
+}
+
+export function InstructionBar() {
+  const draft = useEpisodeStore((s) => s.instructionDraft);
+  const chain = useEpisodeStore((s) => (s.info?.goals.length ?? 1) > 1);
+  const submit = () => void controller.submitInstruction(draft);
+  return (
+    <div className="instruction-bar">
+      <form
+        className="instruction-form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          submit();
+        }}
+      >
+        <span className="prompt-mark" aria-hidden="true">
+          ›
+        </span>
+        <input
+          data-testid="instruction-input"
+          className="instruction-input"
+          value={draft}
+          spellCheck={false}
+          autoComplete="off"
+          placeholder='Tell the robot what to do, e.g. "put the red cube in the blue bowl"'
+          aria-label="Instruction"
+          onChange={(e) => controller.setInstructionDraft(e.target.value)}
+          onKeyDown={(e) => {
+            if (e.key === 'Escape') (e.target as HTMLInputElement).blur();
+          }}
+        />
+        <button type="submit" className="button primary" data-testid="instruction-submit" title="Match the instruction to a task and run it (Enter)">
+          Run instruction ⏎
+        </button>
+      </form>
+      {chain && <div className="hint">This is a chain of five instructions (listed on the right); typing one starts a single-instruction task instead.</div>}
+      <MatchFeedback />
+    </div>
+  );
+}

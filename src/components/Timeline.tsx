@@ -1,0 +1,70 @@
+import { useMemo } from 'react';
+import { controller } from '../state/episodeController';
+import { useEpisodeStore } from '../state/episodeStore';
+import { Icon } from './Icon';
+
+/** Marks under the track: goal completions and steps where a person dragged something. */
+function useMarks(recordCount: number): { goals: number[]; drags: number[] } {
+  return useMemo(() => {
+    const goals: number[] = [];
+    const drags: number[] = [];
+    const recs = controller.records;
+    for (let i = 1; i < Math.min(recordCount, recs.length); i++) {
+      if (recs[i].outcome.completed > recs[i - 1].outcome.completed) goals.push(i);
+      if (recs[i].perturbed) drags.push(i);
+    }
+    return { goals, drags };
+  }, [recordCount]);
+}
+
+export function Timeline() {
+  const recordCount = useEpisodeStore((s) => s.recordCount);
+  const cursor = useEpisodeStore((s) => s.cursor);
+  const view = useEpisodeStore((s) => s.view);
+  const crash = useEpisodeStore((s) => s.crash);
+  const max = Math.max(0, recordCount - 1);
+  const value = cursor ?? max;
+  const marks = useMarks(recordCount);
+  const pct = (i: number) => (max > 0 ? (100 * i) / max : 0);
+  return (
+    <div className="timeline">
+      <span className="timeline-label">Timeline</span>
+      <div className="timeline-track">
+        <input
+          type="range"
+          data-testid="timeline"
+          aria-label="Recorded steps"
+          min={0}
+          max={max}
+          step={1}
+          value={value}
+          disabled={recordCount <= 1}
+          onChange={(e) => controller.scrub(Number(e.target.value))}
+        />
+        <div className="timeline-marks" aria-hidden="true">
+          {marks.drags.map((i) => (
+            <span key={`d${i}`} className="mark drag" style={{ left: `${pct(i)}%` }} />
+          ))}
+          {marks.goals.map((i) => (
+            <span key={`g${i}`} className="mark goal" style={{ left: `${pct(i)}%` }} title={`goal reached at step ${i}`} />
+          ))}
+        </div>
+      </div>
+      <span className="timeline-pos" data-testid="timeline-position">
+        {view ? view.step : 0} / {max}
+      </span>
+      {cursor !== null ? (
+        <>
+          <button type="button" className="button small" data-testid="resume-here" disabled={!!crash} onClick={() => void controller.resumeFromCursor()} title="Continue the episode from this step; later steps are dropped">
+            <Icon name="resume" /> Resume from here
+          </button>
+          <button type="button" className="button small ghost" data-testid="go-live" onClick={() => controller.goLive()}>
+            Live ⇥
+          </button>
+        </>
+      ) : (
+        <span className="timeline-live">{recordCount > 1 ? '● live' : ''}</span>
+      )}
+    </div>
+  );
+}

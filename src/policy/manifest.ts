@@ -1,0 +1,129 @@
+import { z } from 'zod';
+import { ACTION_DIM, PROPRIO_DIM } from '../sim/env';
+import { CAMERAS, MOVES, OBJECTS, VERBS } from '../sim/vocab';
+
+// The model manifest (public/models/<name>/manifest.json): everything the app needs to feed the ONNX model
+// and read its outputs. A model that does not match it, or a manifest that does not match this app, is
+// refused with a message naming the mismatch.
+
+const nums = z.array(z.number().finite());
+const CameraSchema = z.object({
+  name: z.enum(CAMERAS),
+  width: z.number().int().positive(),
+  height: z.number().int().positive(),
+  normalization: z.object({ mean: nums.length(3), std: nums.length(3) }),
+});
+const TokenizerSchema = z.object({
+  type: z.literal('word'),
+  lowercase: z.boolean(),
+  split: z.string(),
+  pad_id: z.number().int(),
+  unk_id: z.number().int(),
+  max_length: z.number().int().positive(),
+  first_word_id: z.number().int().default(2),
+  vocab: z.array(z.string()),
+});
+const SegmentSchema = z.object({
+  name: z.string(),
+  start: z.number().int().nonnegative(),
+  length: z.number().int().positive(),
+  grid: z.tuple([z.number().int(), z.number().int()]).optional(),
+});
+const OutputSchema = z.object({ name: z.string(), shape: z.array(z.number().int()), meaning: z.string() }).passthrough();
+
+export const ManifestSchema = z
+  .object({
+    name: z.string().default('model'),
+    model: z.string().default('model.onnx'),
+    cameras: z.array(CameraSchema).min(1),
+    tokenizer: TokenizerSchema,
+    proprio: z.object({ layout: z.array(z.string()), mean: nums, std: nums }).passthrough(),
+    action: z
+      .object({
+        names: z.array(z.string()).optional(),
+        mean: nums,
+        std: nums,
+        chunk_length: z.number().int().positive(),
+        control_hz: z.number().positive(),
+      })
+      .passthrough(),
+    outputs: z.array(OutputSchema),
+    attention: z.object({
+      layers: z.number().int().positive(),
+      heads: z.number().int().positive(),
+      queries: z.array(z.string()),
+      segments: z.array(SegmentSchema),
+    }),
+    vocab: z.object({ verbs: z.array(z.string()), objects: z.array(z.string()), moves: z.array(z.string()) }),
+    provenance: z.record(z.string(), z.unknown()).default({}),
+  })
+  .passthrough();
+
+export type Manifest = z.infer<typeof ManifestSchema>;
+
+export const REQUIRED_INPUTS = ['image_front', 'image_wrist', 'tokens', 'proprio'] as const;
+export const REQUIRED_OUTPUTS = [
+  'actions', 'plan_verb_logits', 'plan_object_logits', 'subtask_logits', 'move_logits',
+  'gripper_points', 'box_logits', 'boxes', 'attention',
+] as const;
+
+export class ManifestError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ManifestError';
+  }
+}
+
+function sameList(what: string, got: readonly string[], want: readonly string[]): void {
+  if (got.length !== want.length || got.some((g, i) => g !== want[i])) {
+    throw new ManifestError(`manifest ${what} [${got.join(', ')}] does not match this app's [${want.join(', ')}]`);
+  }
+}
+
+/** Parse and check a manifest; throws ManifestError naming the first mismatch. */
+export function parseManifest(json: unknown): Manifest {
+  const r = ManifestSchema.safeParse(json);
+  if (!r.success) {
+    const issue = r.error.issues[0];
+    throw new ManifestError(`manifest field "${issue.path.join('.') || '(root)'}": ${issue.message}`);
+  }
+  const m = r.data;
+  sameList('vocab.verbs', m.vocab.verbs, VERBS);
+  sameList('vocab.objects', m.vocab.objects, OBJECTS);
+  sameList('vocab.moves', m.vocab.moves, MOVES);
+  sameList('camera names', m.cameras.map((c) => c.name), CAMERAS);
+  if (m.proprio.mean.length !== PROPRIO_DIM || m.proprio.std.length !== PROPRIO_DIM) {
+    throw new ManifestError(`manifest proprio has ${m.proprio.mean.length} dims; this app provides ${PROPRIO_DIM}`);
+  }
+  if (m.action.mean.length !== ACTION_DIM || m.action.std.length !== ACTION_DIM) {
+    throw new ManifestError(`manifest action has ${m.action.mean.length} dims; this app's controller takes ${ACTION_DIM}`);
+  }
+  for (const name of REQUIRED_OUTPUTS) {
+    if (!m.outputs.some((o) => o.name === name)) throw new ManifestError(`manifest lists no output "${name}"`);
+  }
+  const total = m.attention.segments.reduce((s, g) => Math.max(s, g.start + g.length), 0);
+  const att = m.outputs.find((o) => o.name === 'attention')!;
+  if (att.shape[att.shape.length - 1] !== total) {
+    throw new ManifestError(`attention output has ${att.shape.at(-1)} context tokens but the segments cover ${total}`);
+  }
+  if (m.tokenizer.vocab.length === 0) throw new ManifestError('manifest tokenizer vocabulary is empty');
+  return m;
+}
+
+/** Check a loaded ONNX session's declared inputs/outputs against the manifest. */
+export function checkModelSignature(m: Manifest, inputNames: readonly string[], outputNames: readonly string[]): void {
+  for (const n of REQUIRED_INPUTS) {
+    if (!inputNames.includes(n)) throw new ManifestError(`model has no input "${n}" (it has: ${inputNames.join(', ')})`);
+  }
+  for (const o of m.outputs) {
+    if (!outputNames.includes(o.name)) {
+      throw new ManifestError(`manifest output "${o.name}" is missing from the model (it has: ${outputNames.join(', ')})`);
+    }
+  }
+}
+
+export function outputShape(m: Manifest, name: string): number[] {
+  const o = m.outputs.find((x) => x.name === name);
+  if (!o) throw new ManifestError(`manifest lists no output "${name}"`);
+  return o.shape;
+}

@@ -1,0 +1,79 @@
+import type { DomainRandomization } from '../render/domainRandomization';
+import type { Subtask } from '../sim/tasks';
+import type { CameraName } from '../sim/vocab';
+
+// The contract between the headless runner page (window.vlaRunner) and the Node CLIs that drive it
+// through playwright. Plain data only: everything here crosses page.evaluate as JSON.
+
+export interface RunEpisodeOptions {
+  taskId: string;
+  seed: number;
+  /** A name registered in src/runner/policies.ts ('expert', later 'model'). */
+  policy?: string;
+  /** Passed to the policy factory (e.g. { model: 'models/vla-small' }). */
+  policyOptions?: Record<string, unknown>;
+  /** Return the per-step arrays of docs/dataset.md. */
+  record?: boolean;
+  /** Seeded domain randomization (lighting, table colour, camera jitter). */
+  randomize?: boolean;
+  /** Stop after this many control steps even if the episode is not over (default: the task's limits). */
+  maxSteps?: number;
+  /** Seeded perturbations (src/sim/perturbations.ts names) applied to the episode. */
+  perturbations?: string[];
+}
+
+export type Dtype = 'uint8' | 'int32' | 'float32';
+
+/** A typed array as base64 of its raw little-endian bytes, with its NumPy-style shape. */
+export interface EncodedArray {
+  dtype: Dtype;
+  shape: number[];
+  base64: string;
+}
+
+export interface GoalInfo {
+  instruction: string;
+  plan: Subtask[];
+}
+
+export interface Recording {
+  /** Every goal of the episode (one, or five for a chain); `goal.npy` indexes it. */
+  goals: GoalInfo[];
+  arrays: Record<string, EncodedArray>;
+}
+
+export interface EpisodeResult {
+  task: string;
+  suite: string;
+  seed: number;
+  policy: string;
+  /** The first (for chains: the first of five) instruction. */
+  instruction: string;
+  success: boolean;
+  steps: number;
+  reason: string | null;
+  /** Goals achieved (chains report this as the completed length). */
+  completed: number;
+  goals: number;
+  wall_ms: number;
+  /** Where the time went, in ms: physics + control, rendering, policy, labels + encoding. */
+  timing: { sim: number; render: number; policy: number; record: number };
+  randomization: DomainRandomization | null;
+  recording?: Recording;
+  /** What the perturbations did, in order. */
+  events?: string[];
+}
+
+export interface RunnerInfo {
+  webgl: string;
+  cameras: { name: CameraName; width: number; height: number; fovy: number }[];
+  policies: string[];
+  tasks: number;
+  /** Perturbation names runEpisode accepts. */
+  perturbations?: string[];
+}
+
+export interface VlaRunner {
+  init(): Promise<RunnerInfo>;
+  runEpisode(opts: RunEpisodeOptions): Promise<EpisodeResult>;
+}

@@ -1,0 +1,196 @@
+import { PolicyCameraRenderer, type CameraImages } from '../render/policyCameras';
+import { jitterCameras, sampleRandomization, type DomainRandomization } from '../render/domainRandomization';
+import { objectBoxes, type Box2D } from '../sim/camera';
+import { CAMERA_RES, TabletopEnv } from '../sim/env';
+import { parsePerturbations, PERTURBATIONS } from '../sim/perturbations';
+import { startEpisode } from '../sim/rollout';
+import type { Vec3 } from '../sim/math';
+import { Rng } from '../sim/rng';
+import { describeScene, poseFrame, type PoseFrame, type SceneDescription } from '../sim/sceneDescription';
+import { getTask, TASKS } from '../sim/tasks';
+import { CAMERAS, type CameraName } from '../sim/vocab';
+import { createPolicy, policyNames, type RunnerPolicy } from './policies';
+import type { EncodedArray, EpisodeResult, RunEpisodeOptions, RunnerInfo, VlaRunner } from './protocol';
+import { EpisodeRecorder, type NamedArray } from './recorder';
+
+// The headless runner: the built app's own simulation, renderer and policies behind window.vlaRunner, for
+// the Node CLIs (datagen, eval, bench) that drive it through playwright. Physics runs in this page, in the
+// same code the app's sim worker runs, so results match the app and Node step for step.
+
+/** Salt that separates the randomization stream from the task's own seeded draws. */
+const RANDOMIZATION_SALT = 0x5eed_d0;
+
+interface Runtime {
+  env: TabletopEnv;
+  desc: SceneDescription;
+  cameras: PolicyCameraRenderer;
+  policies: Map<string, RunnerPolicy>;
+  webgl: string;
+}
+
+let runtime: Promise<Runtime> | null = null;
+
+function webglName(r: PolicyCameraRenderer): string {
+  const gl = r.renderer.getContext();
+  const ext = gl.getExtension('WEBGL_debug_renderer_info');
+  return String(ext ? gl.getParameter(ext.UNMASKED_RENDERER_WEBGL) : gl.getParameter(gl.RENDERER));
+}
+
+async function boot(): Promise<Runtime> {
+  const env = await TabletopEnv.create();
+  const desc = describeScene(env, CAMERA_RES);
+  const cameras = new PolicyCameraRenderer(desc);
+  return { env, desc, cameras, policies: new Map(), webgl: webglName(cameras) };
+}
+
+function getRuntime(): Promise<Runtime> {
+  runtime ??= boot();
+  return runtime;
+}
+
+async function policyFor(rt: Runtime, name: string, options: Record<string, unknown>): Promise<RunnerPolicy> {
+  // Policies are kept across episodes: a learned one loads its session once.
+  const key = `${name}:${JSON.stringify(options)}`;
+  let p = rt.policies.get(key);
+  if (!p) {
+    p = await createPolicy(name, options);
+    rt.policies.set(key, p);
+  }
+  return p;
+}
+
+function toBase64(bytes: Uint8Array): string {
+  const native = (bytes as Uint8Array & { toBase64?: () => string }).toBase64;
+  if (native) return native.call(bytes);
+  let s = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(s);
+}
+
+function encode(a: NamedArray): EncodedArray {
+  const bytes = new Uint8Array(a.data.buffer, a.data.byteOffset, a.data.byteLength);
+  return { dtype: a.dtype, shape: a.shape, base64: toBase64(bytes) };
+}
+
+function cameraPoseOf(frame: PoseFrame, i: number, fovy: number) {
+  const o = 12 * i;
+  const c = frame.cameras;
+  return { pos: [c[o], c[o + 1], c[o + 2]] as Vec3, mat: c.subarray(o + 3, o + 12), fovy };
+}
+
+async function runEpisode(opts: RunEpisodeOptions): Promise<EpisodeResult> {
+  const t0 = performance.now();
+  const rt = await getRuntime();
+  const policyName = opts.policy ?? 'expert';
+  const task = getTask(opts.taskId);
+  if (!Number.isInteger(opts.seed) || opts.seed < 0) throw new Error(`seed must be a non-negative integer, got ${opts.seed}`);
+  const policy = await policyFor(rt, policyName, opts.policyOptions ?? {});
+  const { env, desc } = rt;
+  // Seeded perturbations (eval --perturb); none by default, and then the episode is Episode.fromTask's.
+  const { episode: ep, driver, plan: perturbation } = startEpisode(env, task.id, opts.seed, parsePerturbations((opts.perturbations ?? []).join(',')));
+  await policy.reset();
+
+  const randomization: DomainRandomization | null = opts.randomize ? sampleRandomization(new Rng(opts.seed).fork(RANDOMIZATION_SALT)) : null;
+  rt.cameras.setRandomization(randomization);
+  const recorder = opts.record ? new EpisodeRecorder(desc.cameras) : null;
+  const render = !!recorder || policy.needsImages;
+  const maxSteps = opts.maxSteps ?? Infinity;
+  const timing = { sim: 0, render: 0, policy: 0, record: 0 };
+  let frame: PoseFrame | undefined;
+  let images: CameraImages | undefined;
+  let stoppedEarly = false;
+
+  try {
+    while (!ep.done) {
+      if (ep.step >= maxSteps) {
+        stoppedEarly = true;
+        break;
+      }
+      driver.beforeStep(ep);
+      let ta = performance.now();
+      if (render) {
+        frame = poseFrame(env, frame);
+        if (randomization) jitterCameras(frame.cameras, randomization.cameraJitter);
+        if (perturbation.camera) jitterCameras(frame.cameras, perturbation.camera);
+        images = rt.cameras.render(frame, images);
+      }
+      let tb = performance.now();
+      timing.render += tb - ta;
+      const goal = ep.goalIndex;
+      const instruction = ep.instruction;
+      const proprio = env.proprio();
+      const tcp = env.tcpPos();
+      const step = await policy.act({ step: ep.step, instruction, images: render ? images! : null, proprio, episode: ep });
+      ta = performance.now();
+      timing.policy += ta - tb;
+      if (recorder && frame && images) {
+        const boxes = {} as Record<CameraName, Box2D[]>;
+        CAMERAS.forEach((c, i) => (boxes[c] = objectBoxes(env, c, cameraPoseOf(frame!, i, desc.cameras[i].fovy))));
+        const r = step.decision?.reasoning;
+        recorder.add({
+          images,
+          proprio,
+          action: step.action,
+          tcp,
+          cameras: frame.cameras,
+          boxes,
+          goal,
+          subtask: r?.subtaskIndex ?? 0,
+          move: r?.move ?? 'stop',
+        });
+      }
+      tb = performance.now();
+      timing.record += tb - ta;
+      ep.apply(step.action);
+      timing.sim += performance.now() - tb;
+    }
+  } finally {
+    driver.end();
+  }
+
+  const te = performance.now();
+  const recording = recorder
+    ? {
+        goals: ep.spec.goals.map((g) => ({ instruction: g.instruction, plan: g.plan })),
+        arrays: Object.fromEntries(Object.entries(recorder.finish()).map(([k, a]) => [k, encode(a)])),
+      }
+    : undefined;
+  timing.record += performance.now() - te;
+  const round = (x: number) => Math.round(x * 10) / 10;
+  return {
+    task: task.id,
+    suite: task.suite,
+    seed: opts.seed,
+    policy: policyName,
+    instruction: ep.spec.goals[0].instruction,
+    success: ep.status === 'success',
+    steps: ep.step,
+    reason: stoppedEarly ? `stopped after maxSteps (${maxSteps})` : ep.reason,
+    completed: ep.completed,
+    goals: ep.spec.goals.length,
+    wall_ms: round(performance.now() - t0),
+    timing: { sim: round(timing.sim), render: round(timing.render), policy: round(timing.policy), record: round(timing.record) },
+    randomization,
+    events: driver.events,
+    ...(recording ? { recording } : {}),
+  };
+}
+
+async function init(): Promise<RunnerInfo> {
+  const rt = await getRuntime();
+  return {
+    webgl: rt.webgl,
+    cameras: rt.desc.cameras.map((c) => ({ name: c.name, width: c.width, height: c.height, fovy: c.fovy })),
+    policies: policyNames(),
+    perturbations: [...PERTURBATIONS],
+    tasks: TASKS.length,
+  };
+}
+
+declare global {
+  interface Window {
+    vlaRunner?: VlaRunner;
+  }
+}
+
+window.vlaRunner = { init, runEpisode };

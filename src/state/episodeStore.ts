@@ -1,0 +1,91 @@
+import { create } from 'zustand';
+import type { InstructionMatch } from '../sim/instructions';
+import { DEFAULT_TASK } from '../sim/tasks';
+import type { EpisodeInfo, PolicySource, StepRecord } from '../workers/protocol';
+
+// What the panels show, updated at most once per control step. Per-frame data (interpolated poses, drag
+// positions) never goes through here: it lives in refs and plain objects read inside the render loop.
+
+export type BootState = 'loading' | 'ready' | 'error';
+
+export interface Notice {
+  kind: 'error' | 'warning' | 'info';
+  text: string;
+  id: number;
+}
+
+export interface EpisodeState {
+  boot: BootState;
+  bootError: string | null;
+  taskId: string;
+  seed: number;
+  /** The instruction a person typed for this episode ('' = the task's own sampled instruction). */
+  instruction: string;
+  /** What is in the instruction box right now. */
+  instructionDraft: string;
+  policy: PolicySource;
+  /** The learned model can be chosen once a policy worker exists. */
+  modelAvailable: boolean;
+  info: EpisodeInfo | null;
+  /** A load (task change, reset, restart) is in flight. */
+  loading: boolean;
+  playing: boolean;
+  speed: number;
+  recordCount: number;
+  /** Timeline position; null follows the live end. */
+  cursor: number | null;
+  /** The record the views show (the live one, or the one under the cursor). */
+  view: StepRecord | null;
+  /** The newest record (what the sim is at). */
+  live: StepRecord | null;
+  /** Feedback on the last typed instruction. */
+  match: InstructionMatch | null;
+  notices: Notice[];
+  /** A worker crash ended this episode; the reason is shown until the next load. */
+  crash: string | null;
+}
+
+export const SPEEDS = [0.25, 0.5, 1, 2, 4, Infinity] as const;
+
+export const useEpisodeStore = create<EpisodeState>(() => ({
+  boot: 'loading',
+  bootError: null,
+  taskId: DEFAULT_TASK,
+  seed: 0,
+  instruction: '',
+  instructionDraft: '',
+  policy: 'expert',
+  modelAvailable: false,
+  info: null,
+  loading: false,
+  playing: false,
+  speed: 1,
+  recordCount: 0,
+  cursor: null,
+  view: null,
+  live: null,
+  match: null,
+  notices: [],
+  crash: null,
+}));
+
+let noticeId = 0;
+export function pushNotice(kind: Notice['kind'], text: string): void {
+  const n = { kind, text, id: ++noticeId };
+  useEpisodeStore.setState((s) => ({ notices: [...s.notices.slice(-3), n] }));
+}
+export function dismissNotice(id: number): void {
+  useEpisodeStore.setState((s) => ({ notices: s.notices.filter((n) => n.id !== id) }));
+}
+
+/** The status word the UI shows (DESIGN.md: idle / running / success / failure). */
+export type DisplayStatus = 'idle' | 'running' | 'paused' | 'success' | 'failure';
+
+export function displayStatus(s: Pick<EpisodeState, 'live' | 'playing' | 'crash'>): DisplayStatus {
+  if (s.crash) return 'failure';
+  const live = s.live;
+  if (!live) return 'idle';
+  if (live.outcome.status === 'success' || live.outcome.status === 'failure') return live.outcome.status;
+  if (s.playing) return 'running';
+  return live.step === 0 ? 'idle' : 'paused';
+}

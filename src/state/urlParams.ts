@@ -1,0 +1,56 @@
+import { DEFAULT_TASK, TASK_BY_ID } from '../sim/tasks';
+import type { PolicySource } from '../workers/protocol';
+
+// The shareable link: ?task=<id>&seed=<n>&instruction=<text>&policy=<expert|model>&autorun=1 (DESIGN.md).
+
+export interface UrlState {
+  /** Null when the link gives none (an instruction alone picks the task). */
+  task: string | null;
+  seed: number;
+  instruction: string;
+  policy: PolicySource;
+  autorun: boolean;
+  /** Problems with the link, to show rather than to silently ignore. */
+  warnings: string[];
+}
+
+export const DEFAULT_SEED = 0;
+const MAX_SEED = 2 ** 31 - 1;
+
+export function parseSeed(raw: string | null | undefined): number | null {
+  if (raw === null || raw === undefined || raw.trim() === '') return null;
+  const n = Number(raw);
+  return Number.isInteger(n) && n >= 0 && n <= MAX_SEED ? n : null;
+}
+
+export function parseUrl(search: string): UrlState {
+  const q = new URLSearchParams(search);
+  const warnings: string[] = [];
+  let task = q.get('task');
+  if (task !== null && !TASK_BY_ID[task]) {
+    warnings.push(`unknown task "${task}" in the link; showing ${DEFAULT_TASK}`);
+    task = DEFAULT_TASK;
+  }
+  const seedRaw = q.get('seed');
+  let seed = parseSeed(seedRaw);
+  if (seed === null) {
+    if (seedRaw !== null) warnings.push(`seed "${seedRaw}" is not a whole number from 0 to ${MAX_SEED}; using ${DEFAULT_SEED}`);
+    seed = DEFAULT_SEED;
+  }
+  const policyRaw = q.get('policy');
+  let policy: PolicySource = 'expert';
+  if (policyRaw === 'model' || policyRaw === 'expert') policy = policyRaw;
+  else if (policyRaw !== null) warnings.push(`unknown policy "${policyRaw}"; using the expert`);
+  const autorun = ['1', 'true', 'yes'].includes((q.get('autorun') ?? '').toLowerCase());
+  return { task, seed, instruction: q.get('instruction') ?? '', policy, autorun, warnings };
+}
+
+/** The query string for the current episode; the instruction only when a person typed one. */
+export function buildQuery(s: { task: string; seed: number; instruction: string; policy: PolicySource }): string {
+  const q = new URLSearchParams();
+  q.set('task', s.task);
+  q.set('seed', String(s.seed));
+  if (s.instruction.trim()) q.set('instruction', s.instruction.trim());
+  q.set('policy', s.policy);
+  return `?${q.toString()}`;
+}

@@ -1,0 +1,61 @@
+import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHROMIUM_PATH } from '../../scripts/lib/browser';
+import { openBackend, type EpisodeBackend, type EpisodeJob } from '../../scripts/lib/evalBackends';
+import type { PerturbationName } from '../../src/sim/perturbations';
+import type { EpisodeResult } from '../../src/sim/rollout';
+
+// `eval --via browser` runs episodes in the built app's headless runner page (the only place a learned
+// policy can run). The expert there must give exactly the results it gives in Node: same sim code, same
+// WASM, same seeds, same perturbations.
+
+const DIST = process.env.VLA_DIST ?? join(tmpdir(), 'vla-eval-test-dist');
+const haveBrowser = existsSync(CHROMIUM_PATH);
+// On CI a missing browser is a failure (test-all installs it); locally the test is skipped without one.
+const run = haveBrowser || process.env.CI ? describe : describe.skip;
+
+const JOBS: EpisodeJob[] = [
+  { task: 'goal/press_button', seed: 1_000_000 },
+  { task: 'object/red_to_bowl', seed: 1_000_001 },
+  { task: 'long/open_drawer_then_button', seed: 1_000_002 },
+];
+
+run('eval browser backend', () => {
+  const backends: EpisodeBackend[] = [];
+  const open = async (via: 'node' | 'browser', perturbations: PerturbationName[] = []) => {
+    const b = await openBackend(via, { policy: 'expert', model: null, perturbations, workers: 1, distDir: DIST, build: !process.env.VLA_DIST });
+    backends.push(b);
+    return b;
+  };
+  beforeAll(async () => {
+    // Build (if stale) once up front, so the timeouts below measure episodes, not vite.
+    await open('browser');
+  }, 300_000);
+  afterAll(async () => {
+    await Promise.all(backends.map((b) => b.close()));
+  });
+
+  const strip = ({ wall_ms: _w, ...r }: EpisodeResult) => r;
+
+  it('runs the expert with the same outcomes as Node', async () => {
+    const [browser, node] = [backends[0], await open('node')];
+    for (const j of JOBS) {
+      const b = await browser.run(j, 0);
+      const n = await node.run(j, 0);
+      expect(strip(b), `${j.task} ${j.seed}`).toEqual(strip(n));
+      expect(b.success).toBe(true);
+    }
+  }, 300_000);
+
+  it('applies the same seeded perturbations as Node', async () => {
+    const names: PerturbationName[] = ['shift', 'push', 'distractor', 'friction'];
+    const [browser, node] = [await open('browser', names), await open('node', names)];
+    const j = JOBS[1];
+    const b = await browser.run(j, 0);
+    const n = await node.run(j, 0);
+    expect(b.events.length).toBeGreaterThan(0);
+    expect(strip(b)).toEqual(strip(n));
+  }, 300_000);
+});

@@ -1,0 +1,124 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseEvalArgs } from '../../scripts/lib/evalArgs';
+import { UsageError } from '../../scripts/lib/evalBackends';
+import type { EvalReport } from '../../scripts/lib/evalReport';
+import type { TabletopEnv } from '../../src/sim/env';
+import { expertStepPolicy, runEpisode } from '../../src/sim/rollout';
+import { SUITES, tasksInSuite } from '../../src/sim/tasks';
+import { sharedEnv } from './helpers';
+
+// `npm run eval`: argument validation (exit code 2 with the valid names), the JSON report of DESIGN.md
+// section 2, chain figures, and that the CLI runs exactly the episodes the library runs.
+
+const ROOT = resolve(import.meta.dirname, '../..');
+let dir: string;
+let env: TabletopEnv;
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'vla-eval-test-'));
+  env = await sharedEnv();
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function evalCli(args: string[]) {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/eval.ts', ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, FORCE_COLOR: '0' } });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function evalJson(args: string[]): EvalReport {
+  const out = join(dir, `r${Math.random().toString(36).slice(2)}.json`);
+  const r = evalCli([...args, '--out', out]);
+  expect(r.code, r.stderr).toBe(0);
+  return JSON.parse(readFileSync(out, 'utf8')) as EvalReport;
+}
+
+describe('eval arguments', () => {
+  it('defaults to the expert on evaluation seeds from 1,000,000, in Node', () => {
+    const o = parseEvalArgs(['--suite', 'object']);
+    expect(o).toMatchObject({ suite: 'object', trials: 10, seed: 1_000_000, policy: 'expert', via: 'node', perturbations: [] });
+    expect(o.tasks.map((t) => t.id)).toEqual(tasksInSuite('object').map((t) => t.id));
+    expect(parseEvalArgs(['--suite', 'all']).tasks.length).toBe(tasksInSuite('all').length);
+  });
+
+  it.each([
+    [['--suite', 'bogus'], `unknown suite "bogus". Valid suites: ${[...SUITES, 'all'].join(', ')}`],
+    [['--trials', '3'], 'Valid suites'],
+    [['--suite', 'goal', '--task', 'goal/fly'], 'unknown task "goal/fly". Valid tasks: spatial/left_cube_to_bowl'],
+    [['--suite', 'goal', '--task', 'object/red_to_bowl'], 'is not in suite "goal". Its tasks: goal/open_drawer'],
+    [['--suite', 'goal', '--policy', 'oracle'], 'unknown policy "oracle". Valid policies: expert, model'],
+    [['--suite', 'goal', '--policy', 'model'], '--policy model needs --model DIR'],
+    [['--suite', 'goal', '--perturb', 'shift,gravity'], 'unknown perturbation "gravity". Valid perturbations: shift, push, distractor, friction, camera'],
+    [['--suite', 'goal', '--trials', '0'], '--trials must be an integer'],
+    [['--suite', 'goal', '--seed', '-4'], '--seed'],
+    [['--suite', 'goal', '--via', 'gpu'], 'unknown backend "gpu"'],
+    [['--suite', 'goal', '--frobnicate'], "Unknown option '--frobnicate'"],
+  ])('%j is refused: %s', (args, message) => {
+    expect(() => parseEvalArgs(args)).toThrow(UsageError);
+    expect(() => parseEvalArgs(args)).toThrow(message);
+  });
+});
+
+describe('eval CLI', () => {
+  it('exits with code 2 and lists the valid suites for an unknown suite', () => {
+    const r = evalCli(['--suite', 'kitchen']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('unknown suite "kitchen". Valid suites: spatial, object, goal, long, chains, all');
+    expect(r.stderr).toContain('usage: npm run eval');
+  });
+
+  it('exits with code 2 when the model policy is asked to run without the browser', () => {
+    const r = evalCli(['--suite', 'goal', '--policy', 'model', '--model', 'public/models/x', '--via', 'node']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--via browser');
+  });
+
+  it('writes the DESIGN.md report: trial k uses seed S + k, per-task and per-episode figures', () => {
+    const rep = evalJson(['--suite', 'goal', '--task', 'goal/press_button,goal/close_drawer', '--trials', '2', '--seed', '1000200']);
+    expect(rep).toMatchObject({ suite: 'goal', policy: 'expert', model: null, seed: 1_000_200, trials: 2, perturbations: [], backend: 'node' });
+    expect(rep.tasks.map((t) => t.id)).toEqual(['goal/close_drawer', 'goal/press_button']);
+    for (const t of rep.tasks) {
+      expect(Object.keys(t)).toEqual(expect.arrayContaining(['id', 'instruction', 'trials', 'successes', 'success_rate']));
+      expect(t.trials).toBe(2);
+      expect(t.success_rate).toBe(t.successes / 2);
+    }
+    expect(rep.episodes.map((e) => [e.task, e.seed])).toEqual([
+      ['goal/close_drawer', 1_000_200],
+      ['goal/close_drawer', 1_000_201],
+      ['goal/press_button', 1_000_200],
+      ['goal/press_button', 1_000_201],
+    ]);
+    for (const e of rep.episodes) expect(Object.keys(e)).toEqual(expect.arrayContaining(['task', 'seed', 'success', 'steps', 'wall_ms', 'reason']));
+    expect(rep.success_rate).toBe(rep.episodes.filter((e) => e.success).length / 4);
+    // The CLI runs exactly the library's episodes.
+    const direct = runEpisode(env, 'goal/press_button', 1_000_201, expertStepPolicy());
+    expect(rep.episodes[3]).toMatchObject({ steps: direct.steps, success: direct.success, reason: direct.reason });
+  });
+
+  it('reports chains as average completed length and per-length counts', () => {
+    const rep = evalJson(['--suite', 'chains', '--trials', '1', '--seed', '1000003']);
+    expect(rep.avg_completed_length).toBeGreaterThanOrEqual(0);
+    expect(rep.avg_completed_length).toBeLessThanOrEqual(5);
+    expect(rep.chains!.completed_counts).toHaveLength(6);
+    expect(rep.chains!.completed_counts.reduce((a, b) => a + b, 0)).toBe(1);
+    expect(rep.chains!.success_at_length).toHaveLength(5);
+    expect(rep.tasks[0].avg_completed_length).toBe(rep.episodes[0].completed);
+    expect(rep.episodes[0].completed).toBe(rep.avg_completed_length);
+  });
+
+  it('records the perturbations and what they did', () => {
+    const rep = evalJson(['--suite', 'object', '--task', 'object/red_to_bowl', '--trials', '1', '--perturb', 'shift,friction']);
+    expect(rep.perturbations).toEqual(['shift', 'friction']);
+    expect(rep.episodes[0].events!.some((e) => e.startsWith('friction:'))).toBe(true);
+  });
+
+  it('gives the same episodes with worker threads as in-process', () => {
+    const args = ['--suite', 'goal', '--task', 'goal/open_drawer,goal/press_button', '--trials', '2', '--seed', '1000300'];
+    const one = evalJson(args);
+    const two = evalJson([...args, '--workers', '2']);
+    const strip = (r: EvalReport) => r.episodes.map(({ wall_ms: _w, ...e }) => e);
+    expect(strip(two)).toEqual(strip(one));
+  });
+});

@@ -1,0 +1,92 @@
+import numpy as np
+
+from vla.dataset import (CHUNK, IGNORE, Augment, _shift, compute_stats, load_dataset, make_batch,
+                         split_episodes)
+from vla.tokenizer import Tokenizer
+
+
+def _setup(dataset_dir):
+    data = load_dataset(dataset_dir, log=lambda *_: None)
+    frames = data.frames_of(range(len(data.names)))
+    stats = compute_stats(data, frames)
+    tok = Tokenizer.build(data.instructions)
+    tokens = np.stack([tok.encode(s) for s in data.instructions])
+    return data, stats, tokens
+
+
+def test_load_shapes_and_labels(dataset_dir):
+    data, stats, tokens = _setup(dataset_dir)
+    assert len(data.names) == 3 and list(data.ep_len) == [20, 21, 22]
+    assert data.arrays["front"].dtype == np.uint8 and data.arrays["front"].shape == (63, 64, 64, 3)
+    n_verbs = len(data.vocab.verbs)
+    # Episode 2 ("press the button") has a 1-step plan: slots 1..3 are the empty class, objects ignored.
+    assert data.plan_verb[2, 0] == data.vocab.verbs.index("press")
+    assert (data.plan_verb[2, 1:] == n_verbs).all() and (data.plan_obj[2, 1:] == IGNORE).all()
+    # Gripper command is left in its own -1/+1 units.
+    assert stats.action_mean[6] == 0.0 and stats.action_std[6] == 1.0
+
+
+def test_action_chunk_padding(dataset_dir):
+    data, stats, tokens = _setup(dataset_dir)
+    last = int(data.ep_start[0] + data.ep_len[0] - 1)
+    b = make_batch(data, np.array([last - 2, last]), tokens, stats)
+    assert b["actions"].shape == (2, CHUNK, 7)
+    assert list(b["action_mask"][0]) == [1, 1, 1, 0, 0, 0, 0, 0]
+    assert list(b["action_mask"][1]) == [1, 0, 0, 0, 0, 0, 0, 0]
+    # Past the end the last action is repeated.
+    assert np.allclose(b["actions"][1, 1:], b["actions"][1, :1])
+    assert np.allclose(b["actions"][0, 2], b["actions"][1, 0])
+    for k, shape in {"image_front": (2, 3, 64, 64), "tokens": (2, 24), "proprio": (2, 13),
+                     "gripper_points": (2, 2, 5, 2), "boxes": (2, 2, 8, 4), "box_vis": (2, 2, 8)}.items():
+        assert b[k].shape == shape, k
+    assert b["tokens"].dtype == np.int32 and b["image_front"].dtype == np.float32
+
+
+def test_augmentation_moves_labels_with_pixels():
+    img = np.zeros((1, 64, 64, 3), np.uint8)
+    img[0, 20, 30] = 255  # pixel centre at u = 30.5/64, v = 20.5/64
+    rng = np.random.default_rng(5)
+    out, du, dv = _shift(img, rng, 4)
+    y, x = np.argwhere(out[0, :, :, 0] == 255)[0]
+    assert np.isclose((x + 0.5) / 64, 30.5 / 64 - du[0]) and np.isclose((y + 0.5) / 64, 20.5 / 64 - dv[0])
+
+
+def test_augmented_batch_is_deterministic(dataset_dir):
+    data, stats, tokens = _setup(dataset_dir)
+    idx = np.arange(0, 60, 7)
+    a = make_batch(data, idx, tokens, stats, np.random.default_rng([1, 2]), Augment())
+    b = make_batch(data, idx, tokens, stats, np.random.default_rng([1, 2]), Augment())
+    for k in a:
+        assert np.array_equal(a[k], b[k]), k
+
+
+def test_split_by_episode():
+    tr, va = split_episodes(40, 0.1, 0)
+    assert len(va) == 4 and not set(tr) & set(va) and len(tr) + len(va) == 40
+    tr, va = split_episodes(3, 0.1, 0)  # too few episodes to hold any out
+    assert len(va) == 0
+
+
+def test_plans_longer_than_max_plan_widen_the_slots(tmp_path):
+    """long/three_step lists 5 (verb, object) pairs while vocab.ts says MAX_PLAN = 4: keep them all."""
+    import json
+    from synth import make_dataset
+    from vla.train import build_model, DEFAULTS
+    root = make_dataset(tmp_path / "d", episodes=2, steps=12)
+    meta_path = root / "episodes" / "ep_000000" / "meta.json"
+    meta = json.loads(meta_path.read_text())
+    meta["plan"] = [["pick", "red_cube"], ["place_in", "blue_bowl"], ["pick", "green_cube"],
+                    ["place_on", "plate"], ["press", "button"]]
+    meta_path.write_text(json.dumps(meta))
+    np.save(root / "episodes" / "ep_000000" / "subtask.npy", (np.arange(12) * 5 // 12).astype(np.int32))
+    data = load_dataset(root, log=lambda *_: None)
+    assert data.max_plan == 5 and data.plan_verb.shape == (2, 5)
+    assert data.plan_verb[0, 4] == data.vocab.verbs.index("press")
+    stats = compute_stats(data, data.frames_of([0, 1]))
+    tokens = np.zeros((2, 24), np.int32)
+    b = make_batch(data, np.array([11]), tokens, stats)
+    assert b["subtask"][0] == 4  # not ignored
+    tok = Tokenizer.build(data.instructions)
+    model = build_model({"vocab": data.vocab.to_json(), "tokenizer": tok.to_json(), "image_hw": [64, 64],
+                         "max_plan": data.max_plan}, DEFAULTS["model"])
+    assert model.cfg.max_plan == 5

@@ -1,0 +1,109 @@
+import json
+
+import numpy as np
+import onnx
+import torch
+
+from conftest import TINY, ort
+from vla.export import load_run, model_inputs
+from vla.model import INPUT_NAMES, OUTPUT_NAMES
+
+
+def test_run_outputs(trained_run):
+    for f in ("latest.pt", "ckpt_0000003.pt", "ckpt_0000006.pt", "log.jsonl", "loss_curves.png", "summary.json",
+              "config.json"):
+        assert (trained_run / f).exists(), f
+    rows = [json.loads(l) for l in (trained_run / "log.jsonl").read_text().splitlines()]
+    assert [r["step"] for r in rows] == [2, 4, 6]
+    s = json.loads((trained_run / "summary.json").read_text())
+    assert s["finished"] and s["params"] > 100_000 and s["train_time_s"] > 0
+
+
+def test_resume_is_exact(dataset_dir, tmp_path):
+    from vla.train import main
+    args = ["--data", str(dataset_dir), "--seed", "7"] + TINY
+    args = [a if a != "6" else "4" for a in args]  # 4 steps
+    main(args + ["--out", str(tmp_path / "a")])
+    main(args + ["--out", str(tmp_path / "b"), "--stop-at", "2"])
+    assert torch.load(tmp_path / "b" / "latest.pt")["step"] == 2
+    main(args + ["--out", str(tmp_path / "b"), "--resume"])
+    a = torch.load(tmp_path / "a" / "latest.pt")
+    b = torch.load(tmp_path / "b" / "latest.pt")
+    assert a["step"] == b["step"] == 4
+    for k in a["model"]:
+        assert torch.equal(a["model"][k], b["model"][k]), k
+    for sa, sb in zip(a["optimizer"]["state"].values(), b["optimizer"]["state"].values()):
+        assert torch.equal(sa["exp_avg_sq"], sb["exp_avg_sq"])
+    steps = [json.loads(l)["step"] for l in (tmp_path / "b" / "log.jsonl").read_text().splitlines()]
+    assert steps == [2, 4]
+
+
+def test_manifest(exported):
+    m = json.loads((exported / "manifest.json").read_text())
+    assert m["format"] == "vla-playground-model" and m["opset"] == 17 and m["model"] == "model.onnx"
+    assert [c["name"] for c in m["cameras"]] == ["front", "wrist"]
+    for c in m["cameras"]:
+        assert c["width"] == c["height"] == 64 and len(c["normalization"]["mean"]) == 3
+    t = m["tokenizer"]
+    assert (t["type"], t["lowercase"], t["split"], t["pad_id"], t["unk_id"], t["max_length"]) == \
+        ("word", True, "[^a-z0-9]+", 0, 1, 24)
+    assert t["vocab"] == sorted(t["vocab"]) and "cube" in t["vocab"]
+    assert len(m["proprio"]["layout"]) == len(m["proprio"]["mean"]) == len(m["proprio"]["std"]) == 13
+    a = m["action"]
+    assert a["chunk_length"] == 8 and a["control_hz"] == 10 and len(a["dims"]) == 7
+    assert a["mean"][6] == 0 and a["std"][6] == 1 and a["gripper"] == "-1 open, +1 close"
+    assert [o["name"] for o in m["outputs"]] == list(OUTPUT_NAMES)
+    att = m["attention"]
+    assert [s["name"] for s in att["segments"]] == ["front", "wrist", "text", "proprio"]
+    assert att["segments"][0]["grid"] == [8, 8] and att["context_length"] == 153
+    assert len(att["queries"]) == next(o for o in m["outputs"] if o["name"] == "attention")["shape"][3]
+    assert set(m["vocab"]) == {"verbs", "objects", "moves"}
+    p = m["provenance"]
+    assert p["evaluation"] is None and p["seed"] == 3 and p["steps"] == 6 and p["params"] > 0
+    assert p["train_time_s"] > 0 and p["dataset"]["episodes"] == 3
+    assert (exported / "MODEL_CARD.md").read_text().count("EVALUATION:BEGIN") == 1
+    assert (exported / "parity.json").stat().st_size < 1_000_000
+
+
+def test_onnx_graph(exported):
+    g = onnx.load(str(exported / "model.onnx")).graph
+    dtypes = {i.name: i.type.tensor_type.elem_type for i in g.input}
+    assert list(dtypes) == list(INPUT_NAMES)
+    assert dtypes["tokens"] == onnx.TensorProto.INT32 and dtypes["image_front"] == onnx.TensorProto.FLOAT
+    assert [o.name for o in g.output] == list(OUTPUT_NAMES)
+    m = json.loads((exported / "manifest.json").read_text())
+    onnx_shapes = [[d.dim_value for d in o.type.tensor_type.shape.dim] for o in g.output]
+    assert onnx_shapes == [o["shape"] for o in m["outputs"]]  # static, and as the manifest says
+
+
+def test_onnxruntime_parity_fixtures(exported):
+    """JS re-implementation of the manifest preprocessing + onnxruntime-node must reproduce PyTorch."""
+    report = ort("parity", exported)
+    assert report["ok"], report
+    assert len(report["samples"]) == 2 and all(s["tokens_match"] for s in report["samples"])
+    worst = max(v for s in report["samples"] for v in s["max_abs_diff"].values())
+    assert worst <= 1e-4
+    fx = json.loads((exported / "parity.json").read_text())
+    assert 1 in fx["samples"][1]["tokens"]  # the shouted instruction has an unknown word ("please")
+
+
+def test_onnxruntime_matches_torch_on_padded_inputs(exported, trained_run, tmp_path):
+    model, _ = load_run(trained_run)
+    g = torch.Generator().manual_seed(1)
+    tokens = torch.zeros(1, 24, dtype=torch.int32)
+    tokens[0, :3] = torch.tensor([2, 1, 3])  # short instruction: 21 padded slots
+    x = {"image_front": torch.randn(1, 3, 64, 64, generator=g), "image_wrist": torch.randn(1, 3, 64, 64, generator=g),
+         "tokens": tokens, "proprio": torch.randn(1, 13, generator=g)}
+    with torch.no_grad():
+        ref = dict(zip(OUTPUT_NAMES, model(*(x[n] for n in INPUT_NAMES))))
+    spec = {k: {"dims": list(v.shape), "dtype": "int32" if v.dtype == torch.int32 else "float32",
+                "data": v.ravel().tolist()} for k, v in x.items()}
+    (tmp_path / "in.json").write_text(json.dumps(spec))
+    out = ort("run", exported / "model.onnx", tmp_path / "in.json")
+    for k in OUTPUT_NAMES:
+        got = np.asarray(out[k]["data"], np.float32).reshape(out[k]["dims"])
+        assert got.shape == tuple(ref[k].shape), k
+        assert np.abs(got - ref[k].numpy()).max() <= 1e-4, k
+    att = np.asarray(out["attention"]["data"]).reshape(out["attention"]["dims"])
+    assert np.allclose(att.sum(-1), 1, atol=1e-5)
+    assert (att[..., 128 + 3: 128 + 24] == 0).all()  # padded text slots get no attention in ORT either
