@@ -1,6 +1,7 @@
 import { useEffect } from 'react';
 import { CameraViews } from './components/CameraViews';
 import { ControlsBar } from './components/ControlsBar';
+import { ApprovalBar, ExecutionPanel } from './components/ExecutionPanel';
 import { Header } from './components/Header';
 import { InstructionBar } from './components/InstructionBar';
 import { Notices } from './components/Notices';
@@ -9,6 +10,7 @@ import { SceneView } from './components/SceneView';
 import { Timeline } from './components/Timeline';
 import { controller } from './state/episodeController';
 import { useEpisodeStore } from './state/episodeStore';
+import { usePolicyStore } from './state/policyStore';
 
 /** Keys act on the episode unless a person is typing or using a form control that owns the key. */
 function useShortcuts(): void {
@@ -19,7 +21,11 @@ function useShortcuts(): void {
       const tag = el?.tagName;
       const typing = tag === 'INPUT' && (el as HTMLInputElement).type !== 'range' || tag === 'TEXTAREA' || tag === 'SELECT' || el?.isContentEditable;
       if (typing) return;
-      if (e.key === ' ' || e.code === 'Space') {
+      if (e.key === 'Enter' && usePolicyStore.getState().awaiting !== null) {
+        // Accepting the model's plan wins over whatever button has focus.
+        e.preventDefault();
+        controller.approve();
+      } else if (e.key === ' ' || e.code === 'Space') {
         // A focused button would also "click" on space; the shortcut replaces that.
         e.preventDefault();
         controller.toggleRun();
@@ -54,6 +60,8 @@ export function App() {
               <span>{bootError}</span>
             </div>
           )}
+          <ExecutionPanel />
+          <ApprovalBar />
           <Notices />
         </section>
         <aside className="sidebar">

@@ -3,9 +3,12 @@ import { objectLabel, CAMERAS, type CameraName } from '../sim/vocab';
 import type { Reasoning } from '../sim/reasoning';
 import { controller } from '../state/episodeController';
 import { useEpisodeStore } from '../state/episodeStore';
+import { modelExtras } from '../state/modelDecision';
+import { usePolicyStore } from '../state/policyStore';
 import { useUiStore } from '../state/uiStore';
 import type { StepRecord } from '../workers/protocol';
-import { GRIPPER_COLOR, OBJECT_COLOR } from './overlayColors';
+import { attentionView, drawHeatmap, headOptions } from './attentionView';
+import { GRIPPER_COLOR, GT_COLOR, OBJECT_COLOR } from './overlayColors';
 
 const TITLE: Record<CameraName, string> = { front: 'Front camera', wrist: 'Wrist camera' };
 
@@ -14,8 +17,9 @@ interface Layers {
   boxes: boolean;
 }
 
-/** Draw the policy's image-space reasoning (boxes, gripper point now and ahead) over one camera view. */
-function drawOverlay(canvas: HTMLCanvasElement, reasoning: Reasoning | null, cam: CameraName, layers: Layers): void {
+type Rect = [number, number, number, number];
+
+function sizeCanvas(canvas: HTMLCanvasElement): CanvasRenderingContext2D | null {
   const dpr = window.devicePixelRatio || 1;
   const w = canvas.clientWidth;
   const h = canvas.clientHeight;
@@ -24,17 +28,54 @@ function drawOverlay(canvas: HTMLCanvasElement, reasoning: Reasoning | null, cam
     canvas.height = Math.round(h * dpr);
   }
   const g = canvas.getContext('2d');
-  if (!g) return;
+  if (!g) return null;
   g.setTransform(dpr, 0, 0, dpr, 0, 0);
   g.clearRect(0, 0, w, h);
+  return g;
+}
+
+/** The expert's labels, dashed and white: a reference to compare the solid predictions with. */
+function drawGroundTruth(g: CanvasRenderingContext2D, gt: Reasoning, cam: CameraName, layers: Layers, w: number, h: number): void {
+  g.save();
+  g.lineWidth = 1.25;
+  g.setLineDash([4, 3]);
+  if (layers.boxes) {
+    for (const b of gt.boxes[cam] ?? []) {
+      const [u0, v0, u1, v1] = b.box;
+      g.strokeStyle = OBJECT_COLOR[b.object] ?? GT_COLOR;
+      g.globalAlpha = 0.9;
+      g.strokeRect(u0 * w + 0.5, v0 * h + 0.5, (u1 - u0) * w, (v1 - v0) * h);
+    }
+  }
+  if (layers.points) {
+    const gp = gt.gripper[cam];
+    g.globalAlpha = 0.95;
+    g.strokeStyle = GT_COLOR;
+    gp?.points.forEach(([u, v], i) => {
+      if (!gp.visible[i]) return;
+      g.setLineDash([]);
+      g.beginPath();
+      g.arc(u * w, v * h, i === 0 ? 5 : 3, 0, Math.PI * 2);
+      g.stroke();
+    });
+  }
+  g.restore();
+}
+
+/** Draw the policy's image-space reasoning (boxes, gripper point now and ahead) over one camera view. */
+function drawOverlay(canvas: HTMLCanvasElement, reasoning: Reasoning | null, gt: Reasoning | null, cam: CameraName, layers: Layers): void {
+  const g = sizeCanvas(canvas);
+  if (!g) return;
+  const w = canvas.clientWidth;
+  const h = canvas.clientHeight;
+  if (gt) drawGroundTruth(g, gt, cam, layers, w, h);
   if (!reasoning) return;
   g.font = '600 10px system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
   g.textBaseline = 'middle';
   if (layers.boxes) {
     const boxes = reasoning.boxes[cam] ?? [];
-    const placed: Array<[number, number, number, number]> = [];
-    const overlaps = (r: [number, number, number, number]) =>
-      placed.some((q) => r[0] < q[0] + q[2] && q[0] < r[0] + r[2] && r[1] < q[1] + q[3] && q[1] < r[1] + r[3]);
+    const placed: Rect[] = [];
+    const overlaps = (r: Rect) => placed.some((q) => r[0] < q[0] + q[2] && q[0] < r[0] + r[2] && r[1] < q[1] + q[3] && q[1] < r[1] + r[3]);
     // Small boxes first: their labels matter most and have the fewest places to go.
     const order = boxes.slice().sort((a, b) => (a.box[2] - a.box[0]) * (a.box[3] - a.box[1]) - (b.box[2] - b.box[0]) * (b.box[3] - b.box[1]));
     for (const b of order) {
@@ -45,10 +86,10 @@ function drawOverlay(canvas: HTMLCanvasElement, reasoning: Reasoning | null, cam
       g.strokeStyle = color;
       g.setLineDash([]);
       g.strokeRect(x + 0.5, y + 0.5, bw, bh);
-      const label = objectLabel(b.object);
+      const label = b.score !== undefined ? `${objectLabel(b.object)} ${Math.round(100 * b.score)}%` : objectLabel(b.object);
       const tw = g.measureText(label).width + 8;
       const lh = 13;
-      const fit = (lx: number, ly: number): [number, number, number, number] => [Math.min(Math.max(0, lx), w - tw), Math.min(Math.max(0, ly), h - lh), tw, lh];
+      const fit = (lx: number, ly: number): Rect => [Math.min(Math.max(0, lx), w - tw), Math.min(Math.max(0, ly), h - lh), tw, lh];
       const spots = [fit(x, y - lh - 1), fit(x, y + bh + 1), fit(x + bw - tw, y - lh - 1), fit(x + bw - tw, y + bh + 1), fit(x + 1, y + 1)];
       const spot = spots.find((r) => !overlaps(r));
       if (!spot) continue; // the box alone still shows where the object is
@@ -110,10 +151,66 @@ function putImage(canvas: HTMLCanvasElement, rgb: Uint8Array): void {
   g.putImageData(img, 0, 0);
 }
 
+/** The expert's labels for a record, when the model is the one deciding and a person asked to compare. */
+function groundTruth(view: StepRecord, show: boolean): Reasoning | null {
+  return show && view.decision?.source === 'model' ? (view.expert?.reasoning ?? null) : null;
+}
+
+function AttentionControls() {
+  const info = usePolicyStore((s) => s.info);
+  const show = useUiStore((s) => s.showAttention);
+  const query = useUiStore((s) => s.attentionQuery);
+  const head = useUiStore((s) => s.attentionHead);
+  const setUi = useUiStore((s) => s.set);
+  const view = useEpisodeStore((s) => s.view);
+  const extras = modelExtras(view?.decision);
+  const att = extras?.attention;
+  const queries = att?.queries ?? info?.attention.queries ?? ['action'];
+  const layers = att?.layers ?? info?.attention.layers ?? 1;
+  const heads = att?.heads ?? info?.attention.heads ?? 1;
+  const av = att && show ? attentionView(att, query, head) : null;
+  const pct = (x: number | undefined) => `${Math.round(100 * (x ?? 0))}%`;
+  return (
+    <div className="attention-controls" data-testid="attention-controls">
+      <label className="toggle" title="Where the model looked: cross-attention of the chosen query token over image patches and words">
+        <input type="checkbox" data-testid="attention-toggle" checked={show} onChange={(e) => setUi({ showAttention: e.target.checked })} />
+        attention
+      </label>
+      <label className="mini-field" title="The model's query token whose attention is shown (each output family reads its own query)">
+        <span>query</span>
+        <select data-testid="attention-query" value={query} disabled={!show} onChange={(e) => setUi({ attentionQuery: e.target.value })}>
+          {queries.map((q) => (
+            <option key={q} value={q}>
+              {q.replace('_', ' ')}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label className="mini-field" title="One decoder layer and head, their mean, or the rollout over layers">
+        <span>heads</span>
+        <select data-testid="attention-head" value={head} disabled={!show} onChange={(e) => setUi({ attentionHead: e.target.value })}>
+          {headOptions(layers, heads).map((o) => (
+            <option key={o.value} value={o.value}>
+              {o.label}
+            </option>
+          ))}
+        </select>
+      </label>
+      {av && (
+        <span className="attention-share muted small" data-testid="attention-share" title="Share of this query's attention on each input">
+          front {pct(av.share.front)} · wrist {pct(av.share.wrist)} · words {pct(av.share.text)} · proprio {pct(av.share.proprio)}
+        </span>
+      )}
+    </div>
+  );
+}
+
 export function CameraViews() {
   const pixelRefs = useRef<Record<string, HTMLCanvasElement | null>>({});
+  const heatRefs = useRef<Record<string, HTMLCanvasElement | null>>({});
   const overlayRefs = useRef<Record<string, HTMLCanvasElement | null>>({});
   const scene = useEpisodeStore((s) => (s.boot === 'ready' ? controller.scene : null));
+  const policy = useEpisodeStore((s) => s.policy);
   const showPoints = useUiStore((s) => s.showPoints);
   const showBoxes = useUiStore((s) => s.showBoxes);
   const setUi = useUiStore((s) => s.set);
@@ -136,9 +233,16 @@ export function CameraViews() {
       }
       if (force || view.decision !== lastDecision) {
         const ui = useUiStore.getState();
+        const gt = groundTruth(view, ui.showGroundTruth);
         for (const cam of CAMERAS) {
           const c = overlayRefs.current[cam];
-          if (c) drawOverlay(c, view.decision?.reasoning ?? null, cam, { points: ui.showPoints, boxes: ui.showBoxes });
+          if (c) drawOverlay(c, view.decision?.reasoning ?? null, gt, cam, { points: ui.showPoints, boxes: ui.showBoxes });
+        }
+        const att = modelExtras(view.decision)?.attention;
+        const av = att && ui.showAttention ? attentionView(att, ui.attentionQuery, ui.attentionHead) : null;
+        for (const cam of CAMERAS) {
+          const c = heatRefs.current[cam];
+          if (c) drawHeatmap(c, av?.images[cam] ?? null, av?.imageMax ?? 0);
         }
         lastDecision = view.decision;
       }
@@ -190,8 +294,9 @@ export function CameraViews() {
           </label>
         </div>
       </div>
+      {policy === 'model' && <AttentionControls />}
       <div className="camera-grid">
-        {CAMERAS.map((cam) => {
+        {CAMERAS.map((cam, i) => {
           const spec = res.find((c) => c.name === cam);
           return (
             <figure key={cam} className="camera" data-testid={`camera-${cam}`}>
@@ -202,6 +307,15 @@ export function CameraViews() {
                   height={spec?.height ?? 64}
                   ref={(el) => {
                     pixelRefs.current[cam] = el;
+                  }}
+                />
+                <canvas
+                  className="camera-heatmap"
+                  data-testid={i === 0 ? 'attention-heatmap' : `attention-heatmap-${cam}`}
+                  data-camera={cam}
+                  aria-label={`${TITLE[cam]}: the model's attention`}
+                  ref={(el) => {
+                    heatRefs.current[cam] = el;
                   }}
                 />
                 <canvas

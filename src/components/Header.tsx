@@ -3,7 +3,9 @@ import { SUITES, TASKS } from '../sim/tasks';
 import { controller } from '../state/episodeController';
 import { useEpisodeStore } from '../state/episodeStore';
 import { parseSeed } from '../state/urlParams';
+import { usePolicyStore } from '../state/policyStore';
 import { Icon } from './Icon';
+import { ModelStatus } from './ModelStatus';
 import { taskTitle } from './taskTitle';
 import type { PolicySource } from '../workers/protocol';
 
@@ -82,15 +84,26 @@ function SeedField() {
 function PolicySelect() {
   const policy = useEpisodeStore((s) => s.policy);
   const modelAvailable = useEpisodeStore((s) => s.modelAvailable);
+  const status = usePolicyStore((s) => s.status);
+  const error = usePolicyStore((s) => s.error);
+  const label = !modelAvailable ? 'Learned VLA model — failed to load' : status === 'ready' ? 'Learned VLA model' : 'Learned VLA model (loading…)';
   return (
-    <label className="field">
+    <label className="field policy-field">
       <span className="field-label">Policy</span>
-      <select data-testid="policy-select" value={policy} onChange={(e) => controller.setPolicy(e.target.value as PolicySource)}>
-        <option value="expert">Scripted expert (oracle)</option>
-        <option value="model" disabled={!modelAvailable}>
-          {modelAvailable ? 'Learned VLA model' : 'Learned VLA model — not loaded'}
-        </option>
-      </select>
+      <span className="policy-row">
+        <select
+          data-testid="policy-select"
+          value={policy}
+          title={!modelAvailable && error ? `The model could not be loaded: ${error}` : undefined}
+          onChange={(e) => controller.setPolicy(e.target.value as PolicySource)}
+        >
+          <option value="model" disabled={!modelAvailable}>
+            {label}
+          </option>
+          <option value="expert">Scripted expert (oracle)</option>
+        </select>
+        <ModelStatus />
+      </span>
     </label>
   );
 }

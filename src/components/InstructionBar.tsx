@@ -1,5 +1,6 @@
 import { controller } from '../state/episodeController';
 import { useEpisodeStore } from '../state/episodeStore';
+import { InstructionTokens } from './InstructionTokens';
 import { taskTitle } from './taskTitle';
 
 function MatchFeedback() {
@@ -89,6 +90,7 @@ export function InstructionBar() {
           Run instruction ⏎
         </button>
       </form>
+      <InstructionTokens />
       {chain && <div className="hint">This is a chain of five instructions (listed on the right); typing one starts a single-instruction task instead.</div>}
       <MatchFeedback />
     </div>

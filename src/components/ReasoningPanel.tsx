@@ -1,6 +1,10 @@
 import { describeSubtask } from '../sim/reasoning';
+import type { Subtask } from '../sim/tasks';
 import { useEpisodeStore } from '../state/episodeStore';
-import type { StepRecord } from '../workers/protocol';
+import { modelExtras } from '../state/modelDecision';
+import { useUiStore } from '../state/uiStore';
+import type { PolicyDecision, StepRecord } from '../workers/protocol';
+import { compareDecisions, type Disagreement } from './disagreement';
 
 const MOVE_ICON: Record<string, string> = {
   stop: '■',
@@ -14,6 +18,20 @@ const MOVE_ICON: Record<string, string> = {
   'open gripper': '⊏⊐',
   rotate: '⟳',
 };
+
+const pct = (x: number) => `${Math.round(100 * x)}%`;
+
+function Confidence({ value, label }: { value: number; label: string }) {
+  const level = value >= 0.8 ? 'high' : value >= 0.5 ? 'mid' : 'low';
+  return (
+    <span className={`confidence ${level}`} title={`${label}: the model's probability for its choice`} data-testid={`confidence-${label}`}>
+      <span className="confidence-bar">
+        <span style={{ width: pct(value) }} />
+      </span>
+      {pct(value)}
+    </span>
+  );
+}
 
 function GoalList({ record }: { record: StepRecord }) {
   const info = useEpisodeStore((s) => s.info);
@@ -38,23 +56,68 @@ function GoalList({ record }: { record: StepRecord }) {
   );
 }
 
-function Plan({ record }: { record: StepRecord }) {
+interface PlanProps {
+  record: StepRecord;
+  gt: PolicyDecision | null;
+  diff: Disagreement | null;
+}
+
+function Plan({ record, gt, diff }: PlanProps) {
   const d = record.decision;
   const info = useEpisodeStore((s) => s.info);
   const goal = info?.goals[Math.min(record.outcome.goalIndex, (info?.goals.length ?? 1) - 1)];
-  const plan = d?.reasoning.plan ?? goal?.plan ?? [];
+  const plan: Subtask[] = d?.reasoning.plan ?? goal?.plan ?? [];
   const finished = record.outcome.status === 'success';
   const current = finished ? plan.length : (d?.reasoning.subtaskIndex ?? 0);
+  const conf = d?.reasoning.confidence;
+  const gtPlan = gt?.reasoning.plan ?? [];
+  const gtCurrent = gt?.reasoning.subtaskIndex ?? -1;
+  const rows = Math.max(plan.length, diff ? gtPlan.length : 0);
   return (
     <ol className="plan" data-testid="plan">
-      {plan.map((s, i) => (
-        <li key={i} className={i < current ? 'done' : i === current && !finished ? 'current' : ''} data-current={i === current && !finished ? 'true' : undefined}>
-          <span className="plan-index">{i + 1}</span>
-          <span className="plan-text">{describeSubtask(s)}</span>
-          {i < current && <span className="plan-tick">✓</span>}
-        </li>
-      ))}
+      {Array.from({ length: rows }, (_, i) => {
+        const s = plan[i];
+        const isCurrent = i === current && !finished && !!s;
+        const mismatch = !!diff?.plan[i];
+        return (
+          <li
+            key={i}
+            className={`${i < current ? 'done' : isCurrent ? 'current' : ''} ${mismatch ? 'mismatch' : ''} ${s ? '' : 'missing'}`}
+            data-current={isCurrent ? 'true' : undefined}
+            data-mismatch={mismatch ? 'true' : undefined}
+          >
+            <span className="plan-index">{i + 1}</span>
+            <span className="plan-body">
+              <span className="plan-text">{s ? describeSubtask(s) : <span className="muted">(no step predicted)</span>}</span>
+              {diff && gtPlan[i] && (mismatch || i === gtCurrent) && (
+                <span className={`gt-line ${mismatch ? 'bad' : ''}`}>
+                  {mismatch ? '≠ expert: ' : 'expert: '}
+                  {describeSubtask(gtPlan[i])}
+                  {i === gtCurrent ? ' (current)' : ''}
+                </span>
+              )}
+              {diff && !gtPlan[i] && s && <span className="gt-line bad">≠ not in the expert's plan</span>}
+            </span>
+            {isCurrent && conf && <Confidence value={conf.subtask} label="subtask" />}
+            {i < current && <span className="plan-tick">✓</span>}
+          </li>
+        );
+      })}
     </ol>
+  );
+}
+
+function GroundTruthToggle({ available }: { available: boolean }) {
+  const show = useUiStore((s) => s.showGroundTruth);
+  const set = useUiStore((s) => s.set);
+  return (
+    <label
+      className={`toggle gt-toggle ${available ? '' : 'unavailable'}`}
+      title={available ? "Show the scripted expert's labels for this state beside the model's prediction; disagreements are marked" : 'Ground truth is shown when the model drives'}
+    >
+      <input type="checkbox" data-testid="gt-toggle" checked={show} disabled={!available} onChange={(e) => set({ showGroundTruth: e.target.checked })} />
+      vs expert
+    </label>
   );
 }
 
@@ -63,8 +126,14 @@ export function ReasoningPanel() {
   const cursor = useEpisodeStore((s) => s.cursor);
   const crash = useEpisodeStore((s) => s.crash);
   const info = useEpisodeStore((s) => s.info);
+  const showGt = useUiStore((s) => s.showGroundTruth);
+  const policy = useEpisodeStore((s) => s.policy);
   const d = view?.decision ?? null;
-  const grip = d ? d.actions[0][6] : null;
+  const extras = modelExtras(d);
+  const gt = extras && showGt ? (view?.expert ?? null) : null;
+  const diff = d && gt ? compareDecisions(d, gt) : null;
+  const grip = d && d.actions.length ? d.actions[0][6] : null;
+  const gtGrip = gt && gt.actions.length ? gt.actions[0][6] : null;
   const conf = d?.reasoning.confidence;
   return (
     <section className="panel reasoning" data-testid="reasoning-panel" aria-label="Reasoning">
@@ -77,7 +146,18 @@ export function ReasoningPanel() {
         ) : (
           view && view.outcome.status !== 'running' && <span className="source-badge">episode over</span>
         )}
+        {extras && (
+          <span className="muted small" data-testid="prediction-info" title="When the prediction shown was made, on which backend, and how long inference took">
+            {extras.offset > 0 ? `from step ${extras.predictedAt}, +${extras.offset}` : `step ${extras.predictedAt}`} · {extras.inferMs.toFixed(0)} ms {extras.backend}
+          </span>
+        )}
+        {diff && (
+          <span className={`diff-badge ${diff.count ? 'bad' : 'ok'}`} data-testid="gt-disagreements">
+            {diff.count ? `${diff.count} disagreement${diff.count > 1 ? 's' : ''}` : 'agrees with expert'}
+          </span>
+        )}
         {cursor !== null && <span className="replay-badge">replay · step {view?.step}</span>}
+        <GroundTruthToggle available={policy === 'model'} />
       </div>
       {!view ? (
         <p className="muted">Waiting for the simulator…</p>
@@ -90,11 +170,13 @@ export function ReasoningPanel() {
               <GoalList record={view} />
             </>
           )}
-          <div className="section-label">Plan</div>
-          <Plan record={view} />
+          <div className="section-label with-aside">
+            Plan {conf && <Confidence value={conf.plan} label="plan" />}
+          </div>
+          <Plan record={view} gt={gt} diff={diff} />
           <div className="reason-grid">
-            <div className="reason-cell">
-              <div className="section-label">Move</div>
+            <div className={`reason-cell ${diff?.move ? 'mismatch' : ''}`}>
+              <div className="section-label with-aside">Move {conf && <Confidence value={conf.move} label="move" />}</div>
               <div className="move" data-testid="move">
                 {d ? (
                   <>
@@ -105,14 +187,24 @@ export function ReasoningPanel() {
                   <span className="muted">—</span>
                 )}
               </div>
-              {conf && <div className="muted small">confidence {(conf.move * 100).toFixed(0)}%</div>}
+              {gt && (
+                <div className={`gt-line ${diff?.move ? 'bad' : ''}`} data-testid="gt-move">
+                  {diff?.move ? '≠ expert: ' : '= expert: '}
+                  {gt.reasoning.move}
+                </div>
+              )}
             </div>
-            <div className="reason-cell">
+            <div className={`reason-cell ${diff?.gripper ? 'mismatch' : ''}`}>
               <div className="section-label">Gripper</div>
               <div className="gripper">
                 <span className="gripper-width">{(view.gripperWidth * 1000).toFixed(0)} mm</span>
                 <span className="muted">{grip === null ? '' : grip > 0 ? '→ closing' : '→ open'}</span>
               </div>
+              {gt && gtGrip !== null && (
+                <div className={`gt-line ${diff?.gripper ? 'bad' : ''}`}>
+                  {diff?.gripper ? '≠' : '='} expert: {gtGrip > 0 ? 'close' : 'open'}
+                </div>
+              )}
             </div>
             <div className="reason-cell">
               <div className="section-label">End effector</div>
@@ -121,7 +213,12 @@ export function ReasoningPanel() {
               </div>
             </div>
           </div>
-          {(crash || view.outcome.status === 'failure') && (
+          {extras?.fault && (
+            <div className="outcome failure" role="alert" data-testid="model-fault">
+              ✕ Refused model output: {extras.fault}
+            </div>
+          )}
+          {(crash || view.outcome.status === 'failure') && !(extras?.fault && crash?.includes(extras.fault)) && (
             <div className="outcome failure" role="alert">
               ✕ {crash ?? view.outcome.reason}
             </div>

@@ -8,7 +8,10 @@ import { buildScene, type SceneModel } from '../render/buildScene';
 import { controller } from '../state/episodeController';
 import { displayStatus, useEpisodeStore } from '../state/episodeStore';
 import { useUiStore } from '../state/uiStore';
-import { GRIPPER_COLOR, PLAN_COLOR, TRAIL_COLOR } from './overlayColors';
+import { modelExtras } from '../state/modelDecision';
+import { MAX_DROT } from '../sim/env';
+import { GhostGripper } from './GhostGripper';
+import { GRIPPER_COLOR, GT_COLOR, PLAN_COLOR, TRAIL_COLOR } from './overlayColors';
 import { renderQuality, type RenderQuality } from './renderQuality';
 
 // The main 3D view. MuJoCo's world is z-up and is drawn as is (camera.up = +z). Body poses come from the
@@ -213,9 +216,28 @@ function DragSpring({ model }: { model: SceneModel | null }) {
   );
 }
 
-/** The plan about to execute (ghost path with gripper events) and the path already executed. */
+/** Where the commanded gripper changes along a planned path: a ring at the point where it opens or closes. */
+function gripperEvents(actions: number[][], path: Vec3[], prev: number): Array<{ at: Vec3; close: boolean }> {
+  const events: Array<{ at: Vec3; close: boolean }> = [];
+  actions.forEach((a, k) => {
+    if (k < path.length && Math.sign(a[6]) !== Math.sign(prev) && a[6] !== 0) events.push({ at: path[k], close: a[6] > 0 });
+    prev = a[6];
+  });
+  return events;
+}
+
+/** Yaw change over a chunk as the controller will execute it (per-step rotations are clamped). */
+function chunkYaw(actions: number[][]): number {
+  return actions.reduce((s, a) => s + (Number.isFinite(a[5]) ? Math.max(-MAX_DROT, Math.min(MAX_DROT, a[5])) : 0), 0);
+}
+
+/**
+ * The plan about to execute (ghost path with gripper events and a ghost gripper where it ends), the
+ * expert's path for the same state when a person compares, and the path already executed.
+ */
 function Trajectories() {
   const show = useUiStore((s) => s.showTrajectory);
+  const showGt = useUiStore((s) => s.showGroundTruth);
   const view = useEpisodeStore((s) => s.view);
   const recordCount = useEpisodeStore((s) => s.recordCount);
   const trail = useMemo(() => {
@@ -225,20 +247,26 @@ function Trajectories() {
   }, [view, recordCount]);
   if (!show || !view) return null;
   const d = view.decision;
+  const isModel = !!modelExtras(d);
   const plan: Vec3[] = d ? [view.tcp, ...d.path] : [];
-  // Gripper events along the plan: where the commanded grip changes sign.
-  const events: Array<{ at: Vec3; close: boolean }> = [];
-  if (d) {
-    let prev = view.action ? view.action[6] : -1;
-    d.actions.forEach((a, k) => {
-      if (k < d.path.length && Math.sign(a[6]) !== Math.sign(prev) && a[6] !== 0) events.push({ at: d.path[k], close: a[6] > 0 });
-      prev = a[6];
-    });
-  }
+  const prevGrip = view.action ? view.action[6] : view.gripperWidth > 0.03 ? -1 : 1;
+  const events = d ? gripperEvents(d.actions, d.path, prevGrip) : [];
+  const gt = isModel && showGt ? view.expert : null;
+  const gtPath: Vec3[] = gt ? [view.tcp, ...gt.path] : [];
   const end = plan.length > 1 ? plan[plan.length - 1] : null;
+  const lastGrip = d && d.actions.length ? d.actions[Math.min(d.actions.length, d.path.length) - 1][6] : -1;
   return (
     <group>
       {trail.length > 1 && <Line points={trail} color={TRAIL_COLOR} lineWidth={2.5} transparent opacity={0.9} />}
+      {gtPath.length > 1 && (
+        <>
+          <Line points={gtPath} color={GT_COLOR} lineWidth={2} dashed dashSize={0.006} gapSize={0.006} depthTest={false} renderOrder={4} transparent opacity={0.85} />
+          <mesh position={gtPath[gtPath.length - 1]} renderOrder={4}>
+            <sphereGeometry args={[0.007, 12, 8]} />
+            <meshBasicMaterial color={GT_COLOR} depthTest={false} transparent opacity={0.8} wireframe />
+          </mesh>
+        </>
+      )}
       {plan.length > 1 && (
         <>
           <Line points={plan} color={PLAN_COLOR} lineWidth={4} dashed dashSize={0.012} gapSize={0.006} depthTest={false} renderOrder={5} />
@@ -256,11 +284,13 @@ function Trajectories() {
           <meshBasicMaterial color={e.close ? GRIPPER_COLOR : '#4cd17a'} depthTest={false} transparent />
         </mesh>
       ))}
-      {end && (
-        <mesh position={end} renderOrder={4}>
-          <sphereGeometry args={[0.014, 20, 14]} />
-          <meshStandardMaterial color={PLAN_COLOR} transparent opacity={0.35} emissive={PLAN_COLOR} emissiveIntensity={0.4} depthWrite={false} />
-        </mesh>
+      {end && d && (
+        <GhostGripper
+          frame={view.frame}
+          end={end}
+          yaw={chunkYaw(d.actions.slice(0, d.path.length))}
+          closed={lastGrip > 0}
+        />
       )}
     </group>
   );
@@ -291,6 +321,7 @@ function TrajectoryToggle() {
       <span>Trajectory</span>
       <span className="legend plan" /> plan
       <span className="legend trail" /> executed
+      <span className="legend gt" /> expert
     </label>
   );
 }

@@ -15,3 +15,5 @@ export const OBJECT_COLOR: Record<ObjectName, string> = {
 export const PLAN_COLOR = '#7aa2ff';
 export const TRAIL_COLOR = '#ffb454';
 export const GRIPPER_COLOR = '#ff9f1c';
+/** The expert's ground truth beside a model's prediction: drawn dashed in this colour. */
+export const GT_COLOR = '#f1f3f5';

@@ -62,6 +62,10 @@ export function decodeOutputs(m: Manifest, raw: Raw, proprio: ArrayLike<number>,
     actions.push(a);
   }
   const fault = actionFault(actions);
+  // The gripper is a binary command in the manifest (close if > 0). Executed as a raw value it would
+  // leave the fingers half-closed; a NaN is left for the fault check above to have reported.
+  const gi = m.action.gripper_dim ?? D - 1;
+  for (const a of actions) if (Number.isFinite(a[gi])) a[gi] = a[gi] > 0 ? 1 : -1;
   // Path: integrate the (clamped) translations from the measured TCP, as the controller will.
   const path: Vec3[] = [];
   let p: Vec3 = [proprio[0], proprio[1], proprio[2]];

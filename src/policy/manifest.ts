@@ -45,6 +45,8 @@ export const ManifestSchema = z
         std: nums,
         chunk_length: z.number().int().positive(),
         control_hz: z.number().positive(),
+        /** Index of the binary gripper dimension (> 0 close); the last one when absent. */
+        gripper_dim: z.number().int().nonnegative().optional(),
       })
       .passthrough(),
     outputs: z.array(OutputSchema),
@@ -55,6 +57,9 @@ export const ManifestSchema = z
       segments: z.array(SegmentSchema),
     }),
     vocab: z.object({ verbs: z.array(z.string()), objects: z.array(z.string()), moves: z.array(z.string()) }),
+    /** Size and SHA-256 of the ONNX file: a truncated or swapped download is refused before it is parsed. */
+    model_bytes: z.number().int().positive().optional(),
+    model_sha256: z.string().regex(/^[0-9a-f]{64}$/).optional(),
     provenance: z.record(z.string(), z.unknown()).default({}),
   })
   .passthrough();

@@ -17,17 +17,54 @@ async function openCache(): Promise<Cache | null> {
   }
 }
 
-/** Download `url` (or read it from the cache under `cacheKey`), reporting progress. */
-export async function fetchModelBytes(url: string, cacheKey: string, onProgress: (p: LoadProgress) => void): Promise<{ bytes: Uint8Array; fromCache: boolean }> {
+/** Checks downloaded bytes before they are used or cached; returns what is wrong with them, or null. */
+export type BytesCheck = (bytes: Uint8Array) => Promise<string | null>;
+
+/** A check against the size and SHA-256 the manifest states (either may be absent). */
+export function expectedBytes(fileName: string, size?: number, sha256?: string): BytesCheck {
+  return async (bytes) => {
+    if (size !== undefined && bytes.length !== size) {
+      return `${fileName} has ${bytes.length} bytes but the manifest says ${size} (a truncated download or a different file)`;
+    }
+    // SubtleCrypto exists only in secure contexts; without it the size check has to do.
+    if (sha256 && typeof crypto !== 'undefined' && crypto.subtle) {
+      const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>));
+      const hex = Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
+      if (hex !== sha256) return `${fileName} has SHA-256 ${hex.slice(0, 12)}… but the manifest says ${sha256.slice(0, 12)}… (a different or corrupted file)`;
+    }
+    return null;
+  };
+}
+
+export class ModelBytesError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ModelBytesError';
+  }
+}
+
+/**
+ * Download `url` (or read it from the cache under `cacheKey`), reporting progress. Bytes that fail `check`
+ * are never cached; a cached copy that fails it is dropped and downloaded again.
+ */
+export async function fetchModelBytes(
+  url: string,
+  cacheKey: string,
+  onProgress: (p: LoadProgress) => void,
+  check: BytesCheck = async () => null,
+): Promise<{ bytes: Uint8Array; fromCache: boolean }> {
   const cache = await openCache();
   const hit = await cache?.match(cacheKey);
   if (hit) {
     const bytes = new Uint8Array(await hit.arrayBuffer());
-    onProgress({ phase: 'cache', loaded: bytes.length, total: bytes.length });
-    return { bytes, fromCache: true };
+    if ((await check(bytes)) === null) {
+      onProgress({ phase: 'cache', loaded: bytes.length, total: bytes.length });
+      return { bytes, fromCache: true };
+    }
+    await cache?.delete(cacheKey);
   }
   const res = await fetch(url);
-  if (!res.ok) throw new Error(`model download failed: ${res.status} ${res.statusText} (${url})`);
+  if (!res.ok) throw new ModelBytesError(`model download failed: ${res.status} ${res.statusText} (${url})`);
   const total = Number(res.headers.get('content-length') ?? 0);
   const chunks: Uint8Array[] = [];
   let loaded = 0;
@@ -50,6 +87,8 @@ export async function fetchModelBytes(url: string, cacheKey: string, onProgress:
     bytes.set(c, off);
     off += c.length;
   }
+  const problem = await check(bytes);
+  if (problem) throw new ModelBytesError(problem);
   await cache?.put(cacheKey, new Response(bytes.slice(), { headers: { 'content-type': 'application/octet-stream' } })).catch(() => undefined);
   return { bytes, fromCache: false };
 }

@@ -21,6 +21,8 @@ export interface PolicyStep {
   action: ArrayLike<number>;
   /** The chunk, path and reasoning behind it, when the policy has them. */
   decision?: Decision;
+  /** Set when the action must not run (NaN or out-of-range model output): the episode fails with it. */
+  fault?: string;
 }
 
 export interface RunnerPolicy {

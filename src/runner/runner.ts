@@ -10,6 +10,7 @@ import { describeScene, poseFrame, type PoseFrame, type SceneDescription } from 
 import { getTask, TASKS } from '../sim/tasks';
 import { CAMERAS, type CameraName } from '../sim/vocab';
 import { createPolicy, policyNames, type RunnerPolicy } from './policies';
+import './modelPolicy';
 import type { EncodedArray, EpisodeResult, RunEpisodeOptions, RunnerInfo, VlaRunner } from './protocol';
 import { EpisodeRecorder, type NamedArray } from './recorder';
 
@@ -123,6 +124,10 @@ async function runEpisode(opts: RunEpisodeOptions): Promise<EpisodeResult> {
       const step = await policy.act({ step: ep.step, instruction, images: render ? images! : null, proprio, episode: ep });
       ta = performance.now();
       timing.policy += ta - tb;
+      if (step.fault) {
+        ep.fail(`policy fault: ${step.fault}`);
+        break;
+      }
       if (recorder && frame && images) {
         const boxes = {} as Record<CameraName, Box2D[]>;
         CAMERAS.forEach((c, i) => (boxes[c] = objectBoxes(env, c, cameraPoseOf(frame!, i, desc.cameras[i].fovy))));

@@ -48,7 +48,10 @@ export type Move = (typeof MOVES)[number];
 export const CAMERAS = ['front', 'wrist'] as const;
 export type CameraName = (typeof CAMERAS)[number];
 
-/** Maximum subtasks in a plan (long tasks have 2-3; a chain step has 1-2). */
+/**
+ * Minimum plan slots a model predicts. Long tasks can list more (long/three_step has 5 subtasks): the
+ * training code sizes its plan head to the longest plan in the data and records it in the manifest.
+ */
 export const MAX_PLAN = 4;
 /** Future gripper points predicted beyond the current one. */
 export const FUTURE_POINTS = 4;

@@ -6,13 +6,17 @@ import { PolicyCameraRenderer, type CameraImages } from '../render/policyCameras
 import type { PolicyDecision, PolicySource, SimEvent, StepRecord } from '../workers/protocol';
 import { isTerminal } from '../workers/protocol';
 import { SimClient } from '../workers/simClient';
+import type { Backend } from '../workers/policyProtocol';
 import { displayStatus, pushNotice, useEpisodeStore } from './episodeStore';
+import { ModelRunner } from './modelRunner';
+import { usePolicyStore, type ExecutionSettings } from './policyStore';
 import { PoseInterpolator } from './poseInterpolator';
 import { buildQuery, parseUrl } from './urlParams';
 
-// The main thread's side of an episode: starts the sim worker, loads episodes, runs / pauses / steps them,
-// records every step, drives the timeline, forwards mouse drags, and recovers from worker crashes. React
-// components call its methods and read the store; the render loop reads its refs (`interp`, `drag`).
+// The main thread's side of an episode: starts the sim and policy workers, loads episodes, runs / pauses /
+// steps them with the scripted expert (inside the sim worker) or the learned model (ModelRunner), records
+// every step, drives the timeline, forwards mouse drags, and recovers from worker crashes. React components
+// call its methods and read the stores; the render loop reads its refs (`interp`, `drag`).
 
 export interface DragState {
   body: number;
@@ -40,6 +44,28 @@ export class EpisodeController {
   private cameraError: string | null = null;
   private listeners = new Set<() => void>();
   private restarting: Promise<void> | null = null;
+  /** Camera pixels per pose frame: the model's input and the camera views share one render. */
+  private pixels = new WeakMap<PoseFrame, CameraImages>();
+  /** Counts model runs, so only the newest one clears `playing` when it ends. */
+  private modelRun = 0;
+  /** The learned policy: its worker, its control loop, its settings. */
+  readonly model: ModelRunner = new ModelRunner({
+    records: this.records,
+    currentEpoch: () => this.epoch,
+    renderCameras: (frame) => this.renderCameras(frame),
+    executeAction: (action, decision, epoch) => this.executeAction(action, decision, epoch),
+    attachDecision: (step, decision) => this.attachDecision(step, decision),
+    instructionFor: (r) => this.instructionFor(r),
+    halt: (reason) => this.halt(reason),
+    halted: () => !!get().crash,
+    speed: () => get().speed,
+    onBackendChange: (b, reason) => this.onBackendChange(b, reason),
+    onPolicyCrash: (message) => this.onPolicyCrash(message),
+    onRestarted: () => {
+      pushNotice('info', 'The policy worker was restarted and the model reloaded; press Run or Reset to go on.');
+      void this.model.preview();
+    },
+  });
 
   // ---------------------------------------------------------------- start-up
   async boot(search: string): Promise<void> {
@@ -62,10 +88,9 @@ export class EpisodeController {
         pushNotice('warning', `The instruction reads like "${m.best.title}", but the link asks for ${url.task}; running ${url.task} with the typed instruction.`);
       }
     }
-    if (url.policy === 'model' && !get().modelAvailable) {
-      pushNotice('warning', 'The learned model is not available in this build yet; using the scripted expert.');
-    }
-    set({ taskId, seed: url.seed, instruction, instructionDraft: url.instruction, policy: 'expert' });
+    set({ taskId, seed: url.seed, instruction, instructionDraft: url.instruction, policy: url.policy, modelAvailable: true });
+    // The model loads in its worker while the simulator starts; neither waits for the other.
+    const modelLoad = this.loadModel();
     try {
       await this.startClient();
       set({ boot: 'ready' });
@@ -76,7 +101,29 @@ export class EpisodeController {
     await this.load();
     // An instruction from the link that matched nothing stays in the box, next to the message about it.
     if (url.instruction && !instruction) set({ instructionDraft: url.instruction });
-    if (autorun) await this.run();
+    if (!autorun) return;
+    // An autorun link for the model waits for it; if it fails to load, the expert runs instead.
+    if (get().policy === 'model') await modelLoad;
+    await this.run();
+  }
+
+  /** Load the learned model; on failure the expert takes over with a message saying why. */
+  private async loadModel(): Promise<void> {
+    const ok = await this.model.load();
+    if (ok) {
+      set({ modelAvailable: true });
+      void this.model.preview();
+      return;
+    }
+    const reason = usePolicyStore.getState().error ?? 'unknown error';
+    set({ modelAvailable: false });
+    if (get().policy === 'model') {
+      pushNotice('error', `The learned model could not be loaded: ${reason}. The scripted expert drives instead.`);
+      set({ policy: 'expert' });
+      if (get().boot === 'ready') await this.load();
+    } else {
+      pushNotice('warning', `The learned model could not be loaded: ${reason}.`);
+    }
   }
 
   private async startClient(): Promise<void> {
@@ -127,6 +174,11 @@ export class EpisodeController {
   async executeAction(action: number[], decision: PolicyDecision | null, epoch = this.epoch): Promise<StepRecord | null> {
     await this.ready();
     if (epoch !== this.epoch || get().crash) return null;
+    // The last line of defence: whatever asks, a non-finite action never reaches the simulator.
+    if (action.length !== 7 || action.some((v) => !Number.isFinite(v))) {
+      this.halt(`refused a non-finite action [${action.map((v) => v.toFixed(3)).join(', ')}]`);
+      return null;
+    }
     const from = this.records.length - 1;
     if (decision) this.attachDecision(from, decision);
     const r = await this.sim.call((api) => api.execute(action)).catch(() => null);
@@ -149,9 +201,39 @@ export class EpisodeController {
     this.notify();
   }
 
+  /** The instruction in force at a record: the current goal's (a chain has five). */
+  instructionFor(r: StepRecord): string {
+    const goals = get().info?.goals ?? [];
+    return goals[Math.min(r.outcome.goalIndex, goals.length - 1)]?.instruction ?? '';
+  }
+
+  /** Stop the episode for a reason (a refused model output, a failed inference): shown as its failure. */
+  halt(reason: string): void {
+    this.model.stop();
+    set({ crash: reason, playing: false });
+    pushNotice('error', `The episode was stopped: ${reason}.`);
+  }
+
+  private onBackendChange(backend: Backend, reason: string): void {
+    pushNotice('warning', `${reason[0].toUpperCase()}${reason.slice(1)}. The model now runs on ${backend === 'wasm' ? 'WASM (CPU)' : 'WebGPU'}.`);
+  }
+
+  private onPolicyCrash(raw: string): void {
+    const message = raw.replace(/^Uncaught (Error: )?/, '');
+    const s = get();
+    const affected = s.policy === 'model' && !!s.live && !isTerminal(s.live.outcome.status) && !s.crash;
+    if (affected) {
+      set({ crash: `policy worker crashed at step ${s.live!.step}: ${message}`, playing: false });
+      pushNotice('error', `The policy worker stopped (${message}). This episode is marked failed; the worker is being restarted.`);
+    } else {
+      pushNotice('warning', `The policy worker stopped (${message}); it is being restarted.`);
+    }
+  }
+
   private onCrash(raw: string): void {
     const message = raw.replace(/^Uncaught (Error: )?/, '');
     const reason = `simulator crashed: ${message}`;
+    this.model.stop();
     set({ crash: reason, playing: false, loading: false });
     pushNotice('error', `The simulator stopped (${message}). This episode is marked failed; it was restarted, press Run or Reset to go on.`);
     this.drag = null;
@@ -172,10 +254,12 @@ export class EpisodeController {
   /** Load (or reload) the episode for the store's task, seed, instruction and policy. */
   async load(): Promise<void> {
     await this.ready();
+    this.model.resetEpisode();
     const { taskId, seed, instruction, policy } = get();
     set({ loading: true });
     try {
       const res = await this.sim.call((api) => api.load({ taskId, seed, instruction: instruction || undefined, policy }));
+      this.model.resetEpisode();
       this.epoch = res.epoch;
       this.records.length = 0;
       this.records.push(res.record);
@@ -196,6 +280,7 @@ export class EpisodeController {
       });
       this.updateUrl();
       this.notify();
+      if (policy === 'model') void this.model.preview();
     } catch (err) {
       set({ loading: false });
       if (this.client?.alive) pushNotice('error', `Could not load the episode: ${err instanceof Error ? err.message : String(err)}`);
@@ -211,8 +296,8 @@ export class EpisodeController {
       await this.submitInstruction(typed);
       return;
     }
-    if (s.policy !== 'expert') {
-      pushNotice('warning', 'Only the scripted expert can drive the arm in this build.');
+    if (s.policy === 'model') {
+      await this.runModel();
       return;
     }
     if (s.crash || !s.live || isTerminal(s.live.outcome.status)) await this.load();
@@ -220,8 +305,45 @@ export class EpisodeController {
     this.sim.api.play(get().speed);
   }
 
+  private async modelReady(): Promise<boolean> {
+    if (await this.model.ready()) return true;
+    const reason = usePolicyStore.getState().error;
+    pushNotice('error', `The learned model is not available${reason ? ` (${reason})` : ''}; choose the scripted expert to run.`);
+    return false;
+  }
+
+  private async runModel(): Promise<void> {
+    const id = ++this.modelRun;
+    set({ playing: true });
+    try {
+      if (!(await this.modelReady()) || id !== this.modelRun) return;
+      const s = get();
+      if (s.crash || !s.live || isTerminal(s.live.outcome.status)) await this.load();
+      if (id !== this.modelRun) return;
+      this.goLive();
+      set({ playing: true });
+      await this.model.play();
+    } finally {
+      if (id === this.modelRun) set({ playing: false });
+    }
+  }
+
   pause(): void {
     if (this.client?.alive) this.client.api.pause();
+    if (get().policy === 'model' || this.model.running) {
+      this.modelRun += 1;
+      this.model.stop();
+      set({ playing: false });
+    }
+  }
+
+  /** Accept the model's prediction waiting for approval (approval mode). */
+  approve(): boolean {
+    return this.model.accept();
+  }
+
+  setExecution(patch: Partial<ExecutionSettings>): void {
+    this.model.setExecution(patch);
   }
 
   toggleRun(): void {
@@ -238,6 +360,12 @@ export class EpisodeController {
       return;
     }
     this.goLive();
+    if (s.policy === 'model') {
+      // Step while a prediction waits for approval accepts it: the one step it executes is the step.
+      if (this.model.accept()) return;
+      if (await this.modelReady()) await this.model.step();
+      return;
+    }
     const r = await this.sim.call((api) => api.step()).catch(() => null);
     if (r && r.step === this.records.length) this.addRecord(r);
   }
@@ -293,9 +421,11 @@ export class EpisodeController {
 
   setPolicy(policy: PolicySource): void {
     if (policy === 'model' && !get().modelAvailable) {
-      pushNotice('warning', 'The learned model is not available in this build yet.');
+      const reason = usePolicyStore.getState().error;
+      pushNotice('warning', `The learned model is not available${reason ? `: ${reason}` : ''}.`);
       return;
     }
+    this.pause();
     set({ policy });
     void this.load();
   }
@@ -343,12 +473,16 @@ export class EpisodeController {
     const s = get();
     if (s.crash) return;
     this.pause();
+    this.model.resetEpisode();
     await this.sim.call((api) => api.resumeFrom(k));
     this.records.length = k + 1;
-    const r = this.records[k];
+    // The branch re-plans from this state: the prediction recorded here belonged to the old future.
+    const r = s.policy === 'model' ? { ...this.records[k], decision: null } : this.records[k];
+    this.records[k] = r;
     this.interp.snap(r.frame.bodies);
     set({ cursor: null, view: r, live: r, recordCount: k + 1, playing: false });
     this.notify();
+    if (s.policy === 'model') void this.model.preview();
   }
 
   // ---------------------------------------------------------------- mouse drag
@@ -377,9 +511,13 @@ export class EpisodeController {
   /** The policy cameras' RGB pixels for a pose frame (the exact model input); null if WebGL is missing. */
   renderCameras(frame: PoseFrame): CameraImages | null {
     if (!this.scene || this.cameraError) return null;
+    const cached = this.pixels.get(frame);
+    if (cached) return cached;
     try {
       this.cameras ??= new PolicyCameraRenderer(this.scene);
-      return this.cameras.render(frame);
+      const images = this.cameras.render(frame);
+      this.pixels.set(frame, images);
+      return images;
     } catch (err) {
       this.cameraError = err instanceof Error ? err.message : String(err);
       pushNotice('error', `The policy cameras cannot be rendered: ${this.cameraError}`);
@@ -414,12 +552,18 @@ export class EpisodeController {
     return displayStatus(get());
   }
 
+  /** The learned policy's state (load progress, backend, execution settings), for tests and the bench. */
+  policyState() {
+    return usePolicyStore.getState();
+  }
+
   /** Fault injection: make the worker die, to exercise crash recovery (used by the e2e tests). */
   injectCrash(): void {
     this.client?.api.injectFault('crash');
   }
 
   dispose(): void {
+    this.model.dispose();
     this.client?.dispose();
     this.cameras?.dispose();
   }

@@ -41,7 +41,8 @@ export interface EpisodeState {
   /** Feedback on the last typed instruction. */
   match: InstructionMatch | null;
   notices: Notice[];
-  /** A worker crash ended this episode; the reason is shown until the next load. */
+  /** Something other than the task ended this episode (a worker crash, a refused model output); the reason
+   * is shown until the next load. */
   crash: string | null;
 }
 

@@ -9,6 +9,14 @@ export interface UiState {
   /** Gripper points and object boxes over the camera views. */
   showPoints: boolean;
   showBoxes: boolean;
+  /** The model's attention as heatmaps over the camera views and as shading on the instruction's words. */
+  showAttention: boolean;
+  /** Which query token's attention to show (manifest attention.queries). */
+  attentionQuery: string;
+  /** 'mean', 'rollout', or one head as 'L<layer>H<head>' (0-based). */
+  attentionHead: string;
+  /** The expert's labels beside the model's predictions, with disagreements marked. */
+  showGroundTruth: boolean;
   set(patch: Partial<Omit<UiState, 'set'>>): void;
 }
 
@@ -18,6 +26,10 @@ export const useUiStore = create<UiState>()(
       showTrajectory: true,
       showPoints: true,
       showBoxes: true,
+      showAttention: true,
+      attentionQuery: 'action',
+      attentionHead: 'mean',
+      showGroundTruth: false,
       set: (patch) => set(patch),
     }),
     { name: 'vla-playground-ui', partialize: ({ set: _set, ...rest }) => rest },

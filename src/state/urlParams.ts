@@ -15,6 +15,7 @@ export interface UrlState {
 }
 
 export const DEFAULT_SEED = 0;
+export const DEFAULT_POLICY: PolicySource = 'model';
 const MAX_SEED = 2 ** 31 - 1;
 
 export function parseSeed(raw: string | null | undefined): number | null {
@@ -38,9 +39,10 @@ export function parseUrl(search: string): UrlState {
     seed = DEFAULT_SEED;
   }
   const policyRaw = q.get('policy');
-  let policy: PolicySource = 'expert';
+  // The learned model is the default; the scripted expert is the oracle a link can ask for.
+  let policy: PolicySource = DEFAULT_POLICY;
   if (policyRaw === 'model' || policyRaw === 'expert') policy = policyRaw;
-  else if (policyRaw !== null) warnings.push(`unknown policy "${policyRaw}"; using the expert`);
+  else if (policyRaw !== null) warnings.push(`unknown policy "${policyRaw}"; using the learned model`);
   const autorun = ['1', 'true', 'yes'].includes((q.get('autorun') ?? '').toLowerCase());
   return { task, seed, instruction: q.get('instruction') ?? '', policy, autorun, warnings };
 }

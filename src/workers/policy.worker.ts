@@ -3,22 +3,33 @@ import * as Comlink from 'comlink';
 import * as ort from 'onnxruntime-web/webgpu';
 import wasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url';
 import mjsUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.mjs?url';
-import { OnnxPolicy, type OrtModule } from '../policy/onnxPolicy';
+import { OnnxPolicy, type OrtModule, type PolicyObservation } from '../policy/onnxPolicy';
 import { parseManifest, ManifestError, type Manifest } from '../policy/manifest';
-import { fetchModelBytes, clearModelCache, type LoadProgress } from '../policy/modelLoader';
-import type { Backend, InferRequest, InferResult, PolicyLoadInfo, PolicyLoadOptions, PolicyWorkerApi } from './policyProtocol';
+import { decodeOutputs } from '../policy/decode';
+import { clearModelCache, expectedBytes, fetchModelBytes, type LoadProgress } from '../policy/modelLoader';
+import type { Backend, BackendComparison, InferRequest, InferResult, PolicyLoadInfo, PolicyLoadOptions, PolicyWorkerApi } from './policyProtocol';
+
+// The learned policy's home in the browser: onnxruntime-web runs here, never on the main thread. WebGPU
+// when an adapter exists, WASM otherwise, and WASM again if the GPU device is lost mid-episode.
 
 ort.env.wasm.wasmPaths = { wasm: wasmUrl, mjs: mjsUrl };
 // One thread was fastest on 2 cores, and threads need cross-origin isolation (DESIGN.md §4).
 ort.env.wasm.numThreads = 1;
+// ORT's warnings (e.g. shape ops placed on the CPU by design) arrive as console errors; keep real errors.
+ort.env.logLevel = 'error';
 
-let policy: OnnxPolicy | null = null;
+/** Sessions by backend: the live one plus side sessions made for comparisons and benchmarks. */
+const sessions: Partial<Record<Backend, OnnxPolicy>> = {};
 let backend: Backend = 'wasm';
 let modelBytes: Uint8Array | null = null;
 let manifestJson: unknown = null;
 let device: GPUDevice | null = null;
+/** Resolves when the live WebGPU device is lost; an inference racing it is retried on WASM. */
+let deviceLost: Promise<void> = new Promise(() => {});
 let backendListener: ((b: Backend, reason: string) => void) | null = null;
 let switching: Promise<void> | null = null;
+
+class DeviceLostError extends Error {}
 
 async function probeWebGpu(): Promise<{ device: GPUDevice | null; note: string | null }> {
   const gpu = (self.navigator as Navigator & { gpu?: GPU }).gpu;
@@ -34,26 +45,70 @@ async function probeWebGpu(): Promise<{ device: GPUDevice | null; note: string |
 }
 
 async function createSession(which: Backend): Promise<OnnxPolicy> {
-  return OnnxPolicy.load(ort as unknown as OrtModule, modelBytes!, manifestJson, {
-    executionProviders: [which],
-  });
+  if (!modelBytes) throw new Error('no model loaded');
+  return OnnxPolicy.load(ort as unknown as OrtModule, modelBytes, manifestJson, { executionProviders: [which] });
+}
+
+async function session(which: Backend): Promise<OnnxPolicy> {
+  if (which === 'webgpu' && !device) throw new Error('WebGPU is not available in this worker');
+  const s = sessions[which] ?? (await createSession(which));
+  sessions[which] = s;
+  return s;
 }
 
 /** WebGPU device lost (driver reset, tab backgrounded too long, explicit destroy): continue on WASM. */
 function watchDevice(dev: GPUDevice): void {
+  let lost!: () => void;
+  deviceLost = new Promise((ok) => (lost = ok));
   void dev.lost.then(async (info) => {
-    if (backend !== 'webgpu') return;
-    const reason = `WebGPU device lost (${info.reason || 'unknown'}${info.message ? `: ${info.message}` : ''}); continuing on WASM`;
+    if (device !== dev) return;
+    device = null;
+    const reason = `the WebGPU device was lost (${info.reason || 'unknown'}${info.message ? `: ${info.message}` : ''}); continuing on WASM`;
     switching = (async () => {
-      const old = policy;
-      policy = await createSession('wasm');
+      await session('wasm');
       backend = 'wasm';
+      const old = sessions.webgpu;
+      delete sessions.webgpu;
       await old?.release().catch(() => undefined);
     })();
-    await switching;
-    switching = null;
+    lost();
+    try {
+      await switching;
+    } finally {
+      switching = null;
+    }
     backendListener?.('wasm', reason);
   });
+}
+
+function observation(req: InferRequest): PolicyObservation {
+  return { images: req.images, proprio: req.proprio, instruction: req.instruction };
+}
+
+/** One forward pass on the live backend; a device lost mid-run is retried once on WASM. */
+async function decideLive(req: InferRequest): Promise<{ decision: InferResult['decision']; backend: Backend; ms: number }> {
+  for (let attempt = 0; ; attempt++) {
+    if (switching) await switching;
+    const used = backend;
+    const policy = sessions[used];
+    if (!policy) throw new Error('no model loaded');
+    const t0 = performance.now();
+    try {
+      const run = policy.decide(observation(req));
+      const decision = used === 'webgpu' ? await Promise.race([run, deviceLost.then(() => Promise.reject(new DeviceLostError()))]) : await run;
+      return { decision, backend: used, ms: performance.now() - t0 };
+    } catch (e) {
+      if (attempt === 0 && used === 'webgpu' && (e instanceof DeviceLostError || !device)) continue;
+      throw e;
+    }
+  }
+}
+
+function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  if (a.length !== b.length) return Infinity;
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
+  return m;
 }
 
 const api: PolicyWorkerApi = {
@@ -73,9 +128,13 @@ const api: PolicyWorkerApi = {
     const manifest: Manifest = parseManifest(json);
     const modelUrl = `${dir}${manifest.model}`;
     const prov = manifest.provenance as Record<string, unknown>;
-    const version = String(prov.model_sha256 ?? prov.created ?? prov.train_time_s ?? '');
+    // The file's hash names the cache entry: a new model under the same URL is never served stale.
+    const version = manifest.model_sha256 ?? String(prov.exported ?? prov.train_time_s ?? '');
     if (opts.noCache) await clearModelCache();
-    const { bytes, fromCache } = await fetchModelBytes(modelUrl, `${modelUrl}#${version}`, report);
+    const check = expectedBytes(manifest.model, manifest.model_bytes, manifest.model_sha256);
+    const { bytes, fromCache } = await fetchModelBytes(modelUrl, `${modelUrl}#${version}`, report, check);
+    for (const s of Object.values(sessions)) await s?.release().catch(() => undefined);
+    for (const k of Object.keys(sessions) as Backend[]) delete sessions[k];
     modelBytes = bytes;
     manifestJson = json;
     report({ phase: 'compile', loaded: 0, total: 1 });
@@ -88,24 +147,25 @@ const api: PolicyWorkerApi = {
         device = probe.device;
         ort.env.webgpu.device = probe.device;
         try {
-          policy = await createSession('webgpu');
+          await session('webgpu');
           backend = 'webgpu';
           watchDevice(probe.device);
         } catch (e) {
-          note = `WebGPU session failed (${(e as Error).message}); using WASM`;
+          note = `the WebGPU session failed (${(e as Error).message}); using WASM`;
+          device = null;
         }
       }
     } else {
-      note = 'WASM requested';
+      note = 'WASM was requested';
     }
-    if (backend === 'wasm') policy = await createSession('wasm');
+    if (backend === 'wasm') await session('wasm');
     // The first run compiles kernels and is several times slower: pay it now, not on the first step.
     report({ phase: 'warmup', loaded: 0, total: 1 });
     const t1 = performance.now();
-    const m = policy!.manifest;
+    const m = sessions[backend]!.manifest;
     const images: Record<string, Uint8Array> = {};
     for (const c of m.cameras) images[c.name] = new Uint8Array(c.width * c.height * 3).fill(128);
-    await policy!.decide({ images, proprio: Float32Array.from(m.proprio.mean), instruction: 'warm up' });
+    await sessions[backend]!.decide({ images, proprio: Float32Array.from(m.proprio.mean), instruction: 'warm up' });
     const warmupMs = performance.now() - t1;
     report({ phase: 'ready', loaded: 1, total: 1 });
     return {
@@ -118,16 +178,17 @@ const api: PolicyWorkerApi = {
       loadMs: performance.now() - t0,
       warmupMs,
       vocab: m.tokenizer.vocab,
+      tokenizer: m.tokenizer,
+      chunkLength: m.action.chunk_length,
+      controlHz: m.action.control_hz,
+      attention: { layers: m.attention.layers, heads: m.attention.heads, queries: m.attention.queries },
       provenance: prov,
     };
   },
 
   async infer(req: InferRequest): Promise<InferResult> {
-    if (switching) await switching;
-    if (!policy) throw new Error('no model loaded');
-    const t0 = performance.now();
-    const decision = await policy.decide({ images: req.images, proprio: req.proprio, instruction: req.instruction });
-    return { epoch: req.epoch, step: req.step, backend, ms: performance.now() - t0, decision };
+    const { decision, backend: used, ms } = await decideLive(req);
+    return { epoch: req.epoch, step: req.step, backend: used, ms, decision };
   },
 
   onBackendChange(cb) {
@@ -141,6 +202,50 @@ const api: PolicyWorkerApi = {
   },
 
   clearCache: clearModelCache,
+
+  async ping() {
+    return performance.now();
+  },
+
+  async compareBackends(req: InferRequest): Promise<BackendComparison | null> {
+    if (!device || backend !== 'webgpu') return null;
+    const gpu = await session('webgpu');
+    const cpu = await session('wasm');
+    const obs = observation(req);
+    const t0 = performance.now();
+    const a = await gpu.forward(obs);
+    const t1 = performance.now();
+    const b = await cpu.forward(obs);
+    const t2 = performance.now();
+    const maxAbs: Record<string, number> = {};
+    for (const name of Object.keys(b)) maxAbs[name] = a[name] ? maxAbsDiff(a[name].data, b[name].data) : Infinity;
+    const tokens = cpu.tokenize(req.instruction);
+    const da = decodeOutputs(cpu.manifest, a, req.proprio, tokens);
+    const db = decodeOutputs(cpu.manifest, b, req.proprio, tokens);
+    return { maxAbsDiff: maxAbs, actionMaxAbsDiff: maxAbsDiff(da.actions.flat(), db.actions.flat()), ms: { webgpu: t1 - t0, wasm: t2 - t1 } };
+  },
+
+  async timeInference(req: InferRequest, which: Backend, runs: number): Promise<number[]> {
+    const s = await session(which);
+    const obs = observation(req);
+    await s.decide(obs);
+    const out: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      const t0 = performance.now();
+      await s.decide(obs);
+      out.push(performance.now() - t0);
+    }
+    return out;
+  },
+
+  injectFault(kind) {
+    if (kind === 'close') setTimeout(() => self.close());
+    else {
+      setTimeout(() => {
+        throw new Error('injected fault: the policy worker crashed');
+      });
+    }
+  },
 };
 
 Comlink.expose(api);

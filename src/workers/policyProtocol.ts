@@ -1,5 +1,6 @@
 import type { ModelDecision } from '../policy/decode';
 import type { LoadProgress } from '../policy/modelLoader';
+import type { Manifest } from '../policy/manifest';
 
 export type Backend = 'webgpu' | 'wasm';
 
@@ -22,6 +23,13 @@ export interface PolicyLoadInfo {
   loadMs: number;
   warmupMs: number;
   vocab: string[];
+  /** The tokenizer's rules, so the UI flags words the model does not know while a person types. */
+  tokenizer: Manifest['tokenizer'];
+  /** Model chunk length (H) and control rate, for the execution controls. */
+  chunkLength: number;
+  controlHz: number;
+  /** Attention layout, for the layer/head/query selectors. */
+  attention: { layers: number; heads: number; queries: string[] };
   provenance: Record<string, unknown>;
 }
 
@@ -42,6 +50,14 @@ export interface InferResult {
   decision: ModelDecision;
 }
 
+/** The same observation through both backends: the largest absolute difference per model output. */
+export interface BackendComparison {
+  maxAbsDiff: Record<string, number>;
+  /** Largest difference of the de-normalised (executed) actions. */
+  actionMaxAbsDiff: number;
+  ms: Record<Backend, number>;
+}
+
 export interface PolicyWorkerApi {
   load(opts: PolicyLoadOptions, onProgress?: (p: LoadProgress) => void): Promise<PolicyLoadInfo>;
   infer(req: InferRequest): Promise<InferResult>;
@@ -50,4 +66,12 @@ export interface PolicyWorkerApi {
   /** Destroys the WebGPU device, exactly as a driver reset would; used by fault-injection tests. */
   loseDevice(): Promise<boolean>;
   clearCache(): Promise<void>;
+  /** Liveness check for the crash watchdog: answers at once unless the worker is gone. */
+  ping(): Promise<number>;
+  /** Run one observation on WebGPU and on WASM and compare (null when WebGPU is not live). */
+  compareBackends(req: InferRequest): Promise<BackendComparison | null>;
+  /** Inference times (ms) of `runs` forward passes on `backend` (a side session when it is not the live one). */
+  timeInference(req: InferRequest, backend: Backend, runs: number): Promise<number[]>;
+  /** Fault injection: 'close' ends the worker silently (as an OOM kill would), 'throw' raises outside any call. */
+  injectFault(kind: 'close' | 'throw'): void;
 }

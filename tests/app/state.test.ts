@@ -20,7 +20,7 @@ describe('URL parameters', () => {
     expect(u.autorun).toBe(true);
     expect(u.task).toBe('object/red_to_bowl');
     expect(u.seed).toBe(0);
-    expect(u.policy).toBe('expert');
+    expect(u.policy).toBe('model');
     expect(u.warnings).toHaveLength(3);
   });
 

@@ -1,0 +1,150 @@
+import * as Comlink from 'comlink';
+import type { LoadProgress } from '../policy/modelLoader';
+import type { Backend, BackendComparison, InferRequest, InferResult, PolicyLoadInfo, PolicyLoadOptions, PolicyWorkerApi } from './policyProtocol';
+
+// The main thread's handle on the policy worker: starts it, loads the model, sends observations with
+// their pixel buffers transferred, and notices when the worker dies. A worker can die loudly (an uncaught
+// error) or silently (closed, killed for memory: its calls then never answer), so every call runs under
+// a watchdog that pings the worker once the call has taken a while; a worker that does not answer the
+// ping is declared dead. A slow but live worker (WebGPU on a software rasteriser) answers and is left be.
+
+export interface PolicyClientHandlers {
+  onBackendChange(backend: Backend, reason: string): void;
+  /** The worker is gone; pending calls have been rejected with a PolicyCrashError. */
+  onCrash(message: string): void;
+}
+
+export class PolicyCrashError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PolicyCrashError';
+  }
+}
+
+/** How long a call runs before the watchdog asks whether the worker is still there. */
+const WATCH_AFTER_MS = 3000;
+/**
+ * How long a live worker may take to answer that question: a synchronous WASM run or session build blocks
+ * it, and on a busy 2-core machine that can take seconds; building sessions at load takes longest.
+ */
+const PING_DEADLINE_MS = 6000;
+const LOAD_PING_DEADLINE_MS = 20000;
+
+export class PolicyClient {
+  private worker: Worker | null = null;
+  private remote: Comlink.Remote<PolicyWorkerApi> | null = null;
+  private dead = false;
+  private readonly pending = new Set<(err: Error) => void>();
+
+  constructor(private readonly handlers: PolicyClientHandlers) {}
+
+  start(): void {
+    this.dead = false;
+    const worker = new Worker(new URL('./policy.worker.ts', import.meta.url), { type: 'module', name: 'policy' });
+    this.worker = worker;
+    worker.addEventListener('error', (e) => {
+      e.preventDefault();
+      this.crash(e.message || 'the policy worker stopped with an error');
+    });
+    worker.addEventListener('messageerror', () => this.crash('a message from the policy worker could not be read'));
+    this.remote = Comlink.wrap<PolicyWorkerApi>(worker);
+    void this.remote.onBackendChange(Comlink.proxy((b: Backend, reason: string) => {
+      if (!this.dead) this.handlers.onBackendChange(b, reason);
+    }));
+  }
+
+  get alive(): boolean {
+    return !!this.remote && !this.dead;
+  }
+
+  private get api(): Comlink.Remote<PolicyWorkerApi> {
+    if (!this.remote || this.dead) throw new PolicyCrashError('the policy worker is not running');
+    return this.remote;
+  }
+
+  /** Run a call; rejects with PolicyCrashError if the worker dies (loudly or silently) before it answers. */
+  private watched<T>(fn: (api: Comlink.Remote<PolicyWorkerApi>) => Promise<T>, pingDeadline = PING_DEADLINE_MS): Promise<T> {
+    const api = this.api;
+    return new Promise<T>((resolve, reject) => {
+      let settled = false;
+      let timer: ReturnType<typeof setTimeout> | null = null;
+      const fail = (err: Error) => finish(() => reject(err));
+      const finish = (then: () => void) => {
+        if (settled) return;
+        settled = true;
+        if (timer !== null) clearTimeout(timer);
+        this.pending.delete(fail);
+        then();
+      };
+      this.pending.add(fail);
+      const watch = () => {
+        timer = setTimeout(() => {
+          if (settled) return;
+          let answered = false;
+          const deadline = setTimeout(() => {
+            if (!answered && !settled) this.crash('the policy worker stopped responding');
+          }, pingDeadline);
+          api.ping().then(
+            () => {
+              answered = true;
+              clearTimeout(deadline);
+              watch();
+            },
+            () => undefined,
+          );
+        }, WATCH_AFTER_MS);
+      };
+      watch();
+      fn(api).then(
+        (v) => finish(() => resolve(v)),
+        (e: unknown) => fail(e instanceof Error ? e : new Error(String(e))),
+      );
+    });
+  }
+
+  load(opts: PolicyLoadOptions, onProgress: (p: LoadProgress) => void): Promise<PolicyLoadInfo> {
+    return this.watched((api) => api.load(opts, Comlink.proxy(onProgress)), LOAD_PING_DEADLINE_MS);
+  }
+
+  /** The images' buffers move to the worker: pass copies if the caller still needs them. */
+  infer(req: InferRequest): Promise<InferResult> {
+    const buffers = [...Object.values(req.images).map((a) => a.buffer), req.proprio.buffer] as ArrayBuffer[];
+    return this.watched((api) => api.infer(Comlink.transfer(req, buffers)));
+  }
+
+  compareBackends(req: InferRequest): Promise<BackendComparison | null> {
+    return this.watched((api) => api.compareBackends(req));
+  }
+
+  timeInference(req: InferRequest, backend: Backend, runs: number): Promise<number[]> {
+    return this.watched((api) => api.timeInference(req, backend, runs));
+  }
+
+  loseDevice(): Promise<boolean> {
+    return this.watched((api) => api.loseDevice());
+  }
+
+  clearCache(): Promise<void> {
+    return this.watched((api) => api.clearCache());
+  }
+
+  injectFault(kind: 'close' | 'throw'): void {
+    void this.api.injectFault(kind);
+  }
+
+  private crash(message: string): void {
+    if (this.dead) return;
+    this.dispose(message);
+    this.handlers.onCrash(message);
+  }
+
+  /** Stop the worker; calls still waiting for it are rejected with `reason`. */
+  dispose(reason = 'the policy worker was stopped'): void {
+    this.dead = true;
+    this.worker?.terminate();
+    this.worker = null;
+    this.remote = null;
+    const err = new PolicyCrashError(reason);
+    for (const fail of [...this.pending]) fail(err);
+  }
+}
