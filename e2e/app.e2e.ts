@@ -2,7 +2,8 @@ import type { Page } from 'playwright-core';
 import { assert, assertEqual, test } from './harness';
 import { livePoses, setSpeed, state, statusText, waitForEnd, waitForReady, waitForStep } from './helpers';
 
-// The playground, driven through its controls in Debian Chromium against the built app.
+// The playground, driven through its controls in Debian Chromium against the built app, with the scripted
+// expert (policy=expert in every link). The learned model's tests are in model.e2e.ts.
 
 const TEST_IDS = [
   'instruction-input', 'run-button', 'step-button', 'pause-button', 'reset-button', 'task-select', 'seed-input',
@@ -31,7 +32,7 @@ async function sceneImage(page: Page): Promise<Buffer> {
 }
 
 test('loads: every control is there, the simulator starts idle and the cameras render', async (t) => {
-  const page = await t.open('?task=object/red_to_bowl&seed=1');
+  const page = await t.open('?task=object/red_to_bowl&seed=1&policy=expert');
   await waitForReady(page);
   for (const id of TEST_IDS) assert((await page.getByTestId(id).count()) === 1, `missing data-testid="${id}"`);
   assert((await statusText(page)).includes('idle'), `status should be idle, is "${await statusText(page)}"`);
@@ -39,8 +40,9 @@ test('loads: every control is there, the simulator starts idle and the cameras r
   assertEqual(await page.getByTestId('seed-input').inputValue(), '1', 'seed-input');
   const instruction = await page.getByTestId('instruction-input').inputValue();
   assert(/red/.test(instruction), `the instruction box shows the episode's instruction, got "${instruction}"`);
-  // The model cannot be picked until a policy worker exists.
-  assert(await page.locator('[data-testid="policy-select"] option[value="model"]').isDisabled(), 'model option should be disabled');
+  // The link asked for the expert; the learned model stays selectable beside it.
+  assertEqual(await page.getByTestId('policy-select').inputValue(), 'expert', 'policy-select');
+  assertEqual(await page.locator('[data-testid="policy-select"] option').count(), 2, 'two policies to choose from');
   // The policy cameras are real renders: many distinct colours, not a blank canvas.
   await page.waitForTimeout(1000);
   for (const cam of ['front', 'wrist'] as const) {
@@ -58,7 +60,7 @@ test('loads: every control is there, the simulator starts idle and the cameras r
 });
 
 test('runs an episode to success with the expert', async (t) => {
-  const page = await t.open('?task=object/green_to_bowl&seed=2');
+  const page = await t.open('?task=object/green_to_bowl&seed=2&policy=expert');
   await waitForReady(page);
   await setSpeed(page, 'Infinity');
   await page.getByTestId('run-button').click();
@@ -80,7 +82,7 @@ test('runs an episode to success with the expert', async (t) => {
 });
 
 test('step runs exactly one control step; pause stops a running episode', async (t) => {
-  const page = await t.open('?task=goal/open_drawer&seed=4');
+  const page = await t.open('?task=goal/open_drawer&seed=4&policy=expert');
   await waitForReady(page);
   await page.getByTestId('step-button').click();
   await page.waitForFunction(() => window.__vla!.state().live?.step === 1);
@@ -105,7 +107,7 @@ test('step runs exactly one control step; pause stops a running episode', async 
 });
 
 test('reset returns to the initial state of the seed', async (t) => {
-  const page = await t.open('?task=spatial/left_cube_to_bowl&seed=5');
+  const page = await t.open('?task=spatial/left_cube_to_bowl&seed=5&policy=expert');
   await waitForReady(page);
   const initial = await livePoses(page);
   for (let i = 0; i < 5; i++) await page.getByTestId('step-button').click();
@@ -118,7 +120,7 @@ test('reset returns to the initial state of the seed', async (t) => {
 });
 
 test('keyboard: space runs and pauses, → steps, r resets; typing does not trigger them', async (t) => {
-  const page = await t.open('?task=goal/press_button&seed=6');
+  const page = await t.open('?task=goal/press_button&seed=6&policy=expert');
   await waitForReady(page);
   await page.locator('body').click({ position: { x: 5, y: 5 } });
   await page.keyboard.press('ArrowRight');
@@ -141,7 +143,7 @@ test('keyboard: space runs and pauses, → steps, r resets; typing does not trig
 });
 
 test('timeline: scrubbing shows each recorded step exactly; resume branches from it', async (t) => {
-  const page = await t.open('?task=object/blue_to_bowl&seed=3');
+  const page = await t.open('?task=object/blue_to_bowl&seed=3&policy=expert');
   await waitForReady(page);
   await setSpeed(page, 'Infinity');
   await page.getByTestId('run-button').click();
@@ -181,7 +183,7 @@ test('timeline: scrubbing shows each recorded step exactly; resume branches from
 });
 
 test('bad instruction: a clear message with understood and unknown words and 3 closest tasks', async (t) => {
-  const page = await t.open('?task=object/red_to_bowl&seed=0');
+  const page = await t.open('?task=object/red_to_bowl&seed=0&policy=expert');
   await waitForReady(page);
   const input = page.getByTestId('instruction-input');
   await input.fill('put the purple blorp in the bowl');
@@ -211,7 +213,7 @@ test('bad instruction: a clear message with understood and unknown words and 3 c
 });
 
 test('typed instruction: matched to a task, run by the expert, kept in the link', async (t) => {
-  const page = await t.open('?task=object/red_to_bowl&seed=8');
+  const page = await t.open('?task=object/red_to_bowl&seed=8&policy=expert');
   await waitForReady(page);
   await setSpeed(page, 'Infinity');
   const input = page.getByTestId('instruction-input');
@@ -242,7 +244,7 @@ test('URL parameters reproduce an episode; the URL follows task and seed changes
   assertEqual([runs[1].step, runs[1].status], [runs[0].step, runs[0].status], 'same step count and outcome');
   assertEqual(runs[1].poses, runs[0].poses, 'identical final state');
 
-  const page = await t.open('?task=goal/press_button&seed=3');
+  const page = await t.open('?task=goal/press_button&seed=3&policy=expert');
   await waitForReady(page);
   await page.getByTestId('seed-input').fill('12');
   await page.getByTestId('seed-input').press('Enter');
@@ -259,7 +261,7 @@ test('URL parameters reproduce an episode; the URL follows task and seed changes
 
 test('drag to perturb: a spring force moves an object mid-episode', async (t) => {
   // A long task, so the episode is still running while the drag acts; the dragged cube is not part of it.
-  const page = await t.open('?task=long/three_step&seed=9');
+  const page = await t.open('?task=long/three_step&seed=9&policy=expert');
   await waitForReady(page);
   await setSpeed(page, '0.5');
   await page.getByTestId('run-button').click();
@@ -287,7 +289,7 @@ test('drag to perturb: a spring force moves an object mid-episode', async (t) =>
 });
 
 test('a crashed simulator worker is reported, restarted, and the app keeps working', async (t) => {
-  const page = await t.open('?task=goal/press_button&seed=1');
+  const page = await t.open('?task=goal/press_button&seed=1&policy=expert');
   await waitForReady(page);
   await setSpeed(page, '0.5');
   await page.getByTestId('run-button').click();
@@ -306,7 +308,7 @@ test('a crashed simulator worker is reported, restarted, and the app keeps worki
 });
 
 test('chains: all five instructions listed, completed ones ticked', async (t) => {
-  const page = await t.open('?task=chains/five&seed=2');
+  const page = await t.open('?task=chains/five&seed=2&policy=expert');
   await waitForReady(page);
   assertEqual(await page.locator('[data-testid="goal-list"] li').count(), 5, 'five goals');
   await setSpeed(page, 'Infinity');
@@ -320,7 +322,7 @@ test('chains: all five instructions listed, completed ones ticked', async (t) =>
 });
 
 test('frame rate while an episode runs (measured, reported)', async (t) => {
-  const page = await t.open('?task=long/red_bowl_then_button&seed=1');
+  const page = await t.open('?task=long/red_bowl_then_button&seed=1&policy=expert');
   await waitForReady(page);
   await page.waitForTimeout(1500);
   await page.evaluate(() => window.__vla!.frameStats.reset());
@@ -335,11 +337,11 @@ test('frame rate while an episode runs (measured, reported)', async (t) => {
 });
 
 test('a link with an instruction alone picks the task; one that matches nothing explains why', async (t) => {
-  let page = await t.open('?instruction=' + encodeURIComponent('press the button') + '&seed=2');
+  let page = await t.open('?instruction=' + encodeURIComponent('press the button') + '&seed=2&policy=expert');
   await waitForReady(page);
   assertEqual((await state(page)).taskId, 'goal/press_button', 'task chosen from the instruction');
   await page.close();
-  page = await t.open('?instruction=' + encodeURIComponent('fold the laundry') + '&autorun=1');
+  page = await t.open('?instruction=' + encodeURIComponent('fold the laundry') + '&autorun=1&policy=expert');
   await waitForReady(page);
   await page.getByTestId('instruction-feedback').waitFor();
   assertEqual(await page.getByTestId('instruction-input').inputValue(), 'fold the laundry', 'the instruction stays in the box');

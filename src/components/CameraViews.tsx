@@ -187,7 +187,7 @@ function AttentionControls() {
         </select>
       </label>
       <label className="mini-field" title="One decoder layer and head, their mean, or the rollout over layers">
-        <span>heads</span>
+        <span>head</span>
         <select data-testid="attention-head" value={head} disabled={!show} onChange={(e) => setUi({ attentionHead: e.target.value })}>
           {headOptions(layers, heads).map((o) => (
             <option key={o.value} value={o.value}>
@@ -197,11 +197,31 @@ function AttentionControls() {
         </select>
       </label>
       {av && (
-        <span className="attention-share muted small" data-testid="attention-share" title="Share of this query's attention on each input">
-          front {pct(av.share.front)} · wrist {pct(av.share.wrist)} · words {pct(av.share.text)} · proprio {pct(av.share.proprio)}
+        <span
+          className="attention-share muted"
+          data-testid="attention-share"
+          title={`Share of the "${query}" query's attention: front camera ${pct(av.share.front)}, wrist camera ${pct(av.share.wrist)}, instruction words ${pct(av.share.text)}, proprioception ${pct(av.share.proprio)}`}
+        >
+          proprio {pct(av.share.proprio)}
         </span>
       )}
     </div>
+  );
+}
+
+/** "attention 61%": how much of the chosen query's attention falls on this camera at the step on screen. */
+function CameraCaption({ cam }: { cam: CameraName }) {
+  const view = useEpisodeStore((s) => s.view);
+  const show = useUiStore((s) => s.showAttention);
+  const query = useUiStore((s) => s.attentionQuery);
+  const head = useUiStore((s) => s.attentionHead);
+  const att = modelExtras(view?.decision)?.attention;
+  const share = att && show ? attentionView(att, query, head)?.share[cam] : undefined;
+  return (
+    <figcaption>
+      {TITLE[cam]}
+      {share !== undefined && <span className="camera-share"> · {Math.round(100 * share)}% of attention</span>}
+    </figcaption>
   );
 }
 
@@ -242,7 +262,11 @@ export function CameraViews() {
         const av = att && ui.showAttention ? attentionView(att, ui.attentionQuery, ui.attentionHead) : null;
         for (const cam of CAMERAS) {
           const c = heatRefs.current[cam];
-          if (c) drawHeatmap(c, av?.images[cam] ?? null, av?.imageMax ?? 0);
+          if (!c) continue;
+          drawHeatmap(c, av?.images[cam] ?? null, av?.imageMax ?? 0);
+          // Which step's attention is on screen: tests wait on it instead of guessing frame timing.
+          c.dataset.step = av ? String(view.step) : '';
+          c.dataset.choice = av ? `${ui.attentionQuery}/${ui.attentionHead}` : '';
         }
         lastDecision = view.decision;
       }
@@ -325,7 +349,7 @@ export function CameraViews() {
                   }}
                 />
               </div>
-              <figcaption>{TITLE[cam]}</figcaption>
+              <CameraCaption cam={cam} />
             </figure>
           );
         })}

@@ -22,8 +22,8 @@ export function ExecutionPanel() {
           onChange={(e) => controller.setExecution({ kind: e.target.value as 'chunk' | 'ensemble' })}
           title="Chunking: run k of the H predicted actions, then predict again. Temporal ensembling (ACT): predict every step and average the overlapping predictions."
         >
-          <option value="chunk">chunk, re-plan every k</option>
-          <option value="ensemble">temporal ensemble (ACT)</option>
+          <option value="chunk">k of each chunk</option>
+          <option value="ensemble">ACT ensembling</option>
         </select>
       </div>
       {exec.kind === 'chunk' ? (

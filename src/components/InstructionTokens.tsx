@@ -32,9 +32,11 @@ export function InstructionTokens() {
   // What the model read at the step on screen, while the box still holds that text; else the draft.
   const fromDecision = !!extras && extras.instruction.trim() === draft.trim();
   let words: Word[];
+  let textShare: number | null = null;
   if (fromDecision) {
     const t = extras.tokens;
     const av = showAttention ? attentionView(extras.attention, query, head) : null;
+    textShare = av?.share.text ?? null;
     const n = Math.min(t.words.length, av?.text?.length ?? Infinity);
     let max = 0;
     for (let i = 0; i < n; i++) max = Math.max(max, av?.text?.[i] ?? 0);
@@ -64,7 +66,7 @@ export function InstructionTokens() {
           className={`word ${w.unknown ? 'unknown' : ''} ${w.truncated ? 'truncated' : ''}`}
           data-testid={w.unknown ? 'unknown-word' : 'model-word'}
           data-weight={w.weight === null ? undefined : w.weight.toFixed(3)}
-          style={w.weight === null ? undefined : { background: `rgba(249, 142, 9, ${(0.08 + 0.72 * w.weight).toFixed(3)})` }}
+          style={w.weight === null ? undefined : { background: `rgba(237, 105, 37, ${(0.06 + 0.64 * w.weight).toFixed(3)})` }}
           title={
             w.truncated
               ? 'beyond the model’s maximum instruction length: not read'
@@ -79,7 +81,11 @@ export function InstructionTokens() {
           {unknownCount} unknown word{unknownCount > 1 ? 's' : ''} → &lt;unk&gt;
         </span>
       )}
-      {fromDecision && showAttention && <span className="model-words-note muted">shade = attention ({query.replace('_', ' ')})</span>}
+      {fromDecision && showAttention && textShare !== null && (
+        <span className="model-words-note muted">
+          shade = “{query.replace('_', ' ')}” attention ({Math.round(100 * textShare)}% of it on words)
+        </span>
+      )}
     </div>
   );
 }

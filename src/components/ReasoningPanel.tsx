@@ -146,11 +146,6 @@ export function ReasoningPanel() {
         ) : (
           view && view.outcome.status !== 'running' && <span className="source-badge">episode over</span>
         )}
-        {extras && (
-          <span className="muted small" data-testid="prediction-info" title="When the prediction shown was made, on which backend, and how long inference took">
-            {extras.offset > 0 ? `from step ${extras.predictedAt}, +${extras.offset}` : `step ${extras.predictedAt}`} · {extras.inferMs.toFixed(0)} ms {extras.backend}
-          </span>
-        )}
         {diff && (
           <span className={`diff-badge ${diff.count ? 'bad' : 'ok'}`} data-testid="gt-disagreements">
             {diff.count ? `${diff.count} disagreement${diff.count > 1 ? 's' : ''}` : 'agrees with expert'}
@@ -159,6 +154,14 @@ export function ReasoningPanel() {
         {cursor !== null && <span className="replay-badge">replay · step {view?.step}</span>}
         <GroundTruthToggle available={policy === 'model'} />
       </div>
+      {extras && (
+        <div className="prediction-meta muted small" data-testid="prediction-info" title="When the prediction shown was made, on which backend, and how long inference took">
+          {extras.offset > 0
+            ? `predicted at step ${extras.predictedAt}; step ${extras.predictedAt + extras.offset} executes its action ${extras.offset + 1}`
+            : `predicted at step ${extras.predictedAt}`}{' '}
+          · {extras.inferMs.toFixed(0)} ms on {extras.backend === 'webgpu' ? 'WebGPU' : 'WASM'}
+        </div>
+      )}
       {!view ? (
         <p className="muted">Waiting for the simulator…</p>
       ) : (

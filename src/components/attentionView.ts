@@ -12,10 +12,10 @@ export function parseHead(value: string, a: Pick<AttentionMaps, 'layers' | 'head
 
 export function headOptions(layers: number, heads: number): Array<{ value: string; label: string }> {
   const out = [
-    { value: 'mean', label: 'mean of all heads' },
-    { value: 'rollout', label: 'rollout (layers combined)' },
+    { value: 'mean', label: 'mean' },
+    { value: 'rollout', label: 'rollout' },
   ];
-  for (let l = 0; l < layers; l++) for (let h = 0; h < heads; h++) out.push({ value: `L${l}H${h}`, label: `layer ${l + 1} · head ${h + 1}` });
+  for (let l = 0; l < layers; l++) for (let h = 0; h < heads; h++) out.push({ value: `L${l}H${h}`, label: `layer ${l + 1} head ${h + 1}` });
   return out;
 }
 
@@ -49,21 +49,23 @@ export function attentionView(a: AttentionMaps, query: string, head: string): At
   return { images, imageMax, text: segmentSlice(a, w, 'text')?.values ?? null, share };
 }
 
-// A perceptual dark-to-bright ramp (inferno-like): low attention stays see-through, high attention glows.
+// A perceptual ramp (inferno's upper half): low attention stays see-through so the scene shows, high
+// attention glows from red through orange to pale yellow.
 const STOPS: Array<[number, number, number]> = [
-  [0, 0, 4],
-  [87, 16, 110],
+  [120, 28, 109],
   [188, 55, 84],
-  [249, 142, 9],
+  [237, 105, 37],
+  [251, 180, 26],
   [252, 255, 164],
 ];
 
 export function heatColor(v: number): [number, number, number, number] {
-  const x = Math.max(0, Math.min(1, v)) * (STOPS.length - 1);
+  const t = Math.max(0, Math.min(1, v));
+  const x = t * (STOPS.length - 1);
   const i = Math.min(STOPS.length - 2, Math.floor(x));
   const f = x - i;
   const [a, b] = [STOPS[i], STOPS[i + 1]];
-  const alpha = Math.round(255 * Math.min(0.82, 0.08 + 0.85 * Math.pow(v, 0.85)));
+  const alpha = Math.round(255 * 0.78 * Math.pow(t, 1.3));
   return [a[0] + f * (b[0] - a[0]), a[1] + f * (b[1] - a[1]), a[2] + f * (b[2] - a[2]), alpha];
 }
 

@@ -77,11 +77,13 @@ export class ModelRunner {
       onCrash: (message) => this.onCrash(client, message),
     });
     this.client = client;
-    setP({ status: restart ? 'restarting' : 'loading', progress: null, error: null });
+    setP({ status: restart ? 'restarting' : 'loading', progress: null, phases: [], error: null });
     client.start();
     const loading = client
       .load({ modelDir: this.modelDir }, (p) => {
-        if (client === this.client) setP({ progress: p });
+        if (client !== this.client) return;
+        const phases = getP().phases;
+        setP({ progress: p, phases: phases.at(-1) === p.phase ? phases : [...phases, p.phase] });
       })
       .then(
         (info) => {
@@ -305,7 +307,10 @@ export class ModelRunner {
       if (client === this.client) setP({ inferring: false });
     }
     // Computed for an episode that has since been reset: drop it.
-    if (res.epoch !== this.host.currentEpoch() || gen !== this.episodeGen) return null;
+    if (res.epoch !== this.host.currentEpoch() || gen !== this.episodeGen) {
+      setP({ dropped: getP().dropped + 1 });
+      return null;
+    }
     const decision = toPolicyDecision(res, req.instruction);
     this.host.attachDecision(rec.step, decision);
     setP({ lastInferMs: res.ms });

@@ -21,6 +21,8 @@ export interface ExecutionSettings {
 export interface PolicyState {
   status: ModelStatus;
   progress: LoadProgress | null;
+  /** The loading phases seen by the current load, in order (tests and the bench read them). */
+  phases: LoadProgress['phase'][];
   info: PolicyLoadInfo | null;
   backend: Backend | null;
   /** Why WebGPU is not the live backend (tooltip of the badge); null when it is. */
@@ -35,6 +37,8 @@ export interface PolicyState {
   lastInferMs: number | null;
   /** Times the policy worker was restarted after a crash. */
   restarts: number;
+  /** Predictions that arrived after a reset and were dropped (their epoch was over). */
+  dropped: number;
 }
 
 export const MAX_K = 8;
@@ -47,6 +51,7 @@ export function executionMode(s: ExecutionSettings): ExecutionMode {
 export const usePolicyStore = create<PolicyState>(() => ({
   status: 'loading',
   progress: null,
+  phases: [],
   info: null,
   backend: null,
   backendNote: null,
@@ -56,6 +61,7 @@ export const usePolicyStore = create<PolicyState>(() => ({
   inferring: false,
   lastInferMs: null,
   restarts: 0,
+  dropped: 0,
 }));
 
 /** A one-line description of where loading is, for the progress indicator. */

@@ -5,7 +5,7 @@ import onnx
 import torch
 
 from conftest import TINY, ort
-from vla.export import load_run, model_inputs
+from vla.export import load_run
 from vla.model import INPUT_NAMES, OUTPUT_NAMES
 
 

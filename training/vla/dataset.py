@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .tokenizer import Tokenizer, UNK_ID, PAD_ID
+from .tokenizer import UNK_ID, PAD_ID
 from .vocab import Vocab, MAX_PLAN, FUTURE_POINTS, load_card, vocab_for_dataset
 
 CHUNK = 8  # actions predicted per step: a[t .. t+7]

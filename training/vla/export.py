@@ -16,7 +16,6 @@ import hashlib
 import json
 import shutil
 import subprocess
-import sys
 import warnings
 from pathlib import Path
 
@@ -26,7 +25,7 @@ import torch
 from .dataset import Stats, load_dataset, normalize_images
 from .model import INPUT_NAMES, OUTPUT_NAMES, ModelConfig, VLAPolicy, output_specs
 from .tokenizer import Tokenizer
-from .vocab import MAX_PLAN, FUTURE_POINTS, FUTURE_STRIDE
+from .vocab import FUTURE_STRIDE
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 ORT_CHECK = REPO_ROOT / "training" / "ort_check.mjs"

@@ -16,7 +16,6 @@ import argparse
 import json
 import math
 import os
-import resource
 import sys
 import time
 from pathlib import Path
@@ -27,14 +26,14 @@ import torch.nn.functional as F
 
 from .dataset import (Augment, IGNORE, card_summary, compute_stats, load_dataset, make_batch,
                       split_episodes, Stats)
-from .model import ModelConfig, VLAPolicy, count_params, INPUT_NAMES
+from .model import ModelConfig, VLAPolicy, count_params
 from .tokenizer import Tokenizer, MAX_LENGTH
 from .vocab import MAX_PLAN, FUTURE_POINTS
 
 DEFAULTS = {
     "data": "data/demos",
     "seed": 0,
-    "steps": 20000,
+    "steps": 16000,
     "batch": 64,
     "lr": 1e-3,
     "weight_decay": 0.05,
@@ -306,6 +305,7 @@ def main(argv=None) -> dict:
     weights = cfg["loss_weights"]
     stop = min(cfg["steps"], args.stop_at) if args.stop_at is not None else cfg["steps"]
     t0 = time.time()
+    cpu0 = time.process_time()
     t_window, n_window = time.time(), 0
     acc: dict = {}
     logf = open(log_path, "a")
@@ -322,6 +322,7 @@ def main(argv=None) -> dict:
                 p.unlink()
 
     model.train()
+    n_session = max(0, stop - step)
     while step < stop:
         rng = np.random.default_rng([cfg["seed"], step])
         idx = train_frames[rng.integers(0, len(train_frames), cfg["batch"])]
@@ -367,11 +368,14 @@ def main(argv=None) -> dict:
     wall = wall_prev + time.time() - t0
     rows = [json.loads(l) for l in log_path.read_text().splitlines() if l.strip()]
     sps = [r["samples_per_s"] for r in rows if r.get("split") == "train"]
-    ru = resource.getrusage(resource.RUSAGE_SELF)
+    loop_cpu = time.process_time() - cpu0
+    loop_wall = time.time() - t0
     summary = {"step": step, "steps": cfg["steps"], "finished": step >= cfg["steps"], "train_time_s": wall,
-               # CPU seconds of this session (incl. data loading): with other jobs on the cores, wall time
-               # overstates the cost; samples / (cpu_s / threads) estimates the throughput of an idle machine.
-               "session_cpu_s": ru.ru_utime + ru.ru_stime, "session_wall_s": time.time() - t0,
+               # With other jobs on the cores, wall time overstates the cost. CPU seconds of this session's
+               # training loop give samples / (cpu_s / threads), the throughput of an idle machine.
+               "session_wall_s": loop_wall, "session_cpu_s": loop_cpu,
+               "session_samples": n_session * cfg["batch"],
+               "idle_samples_per_s_estimate": n_session * cfg["batch"] / max(1e-9, loop_cpu / torch.get_num_threads()),
                "params": n_params, "batch": cfg["batch"], "seed": cfg["seed"],
                "median_samples_per_s": float(np.median(sps)) if sps else None,
                "threads": torch.get_num_threads()}
