@@ -92,7 +92,8 @@ test('step runs exactly one control step; pause stops a running episode', async 
   assertEqual((await state(page)).step, 2, 'two clicks, two steps');
   assert((await statusText(page)).includes('idle'), 'stepping leaves the episode paused (idle)');
 
-  await setSpeed(page, '0.5');
+  // Slow enough that a busy 2-core machine still pauses well before the drawer is open.
+  await setSpeed(page, '0.25');
   await page.getByTestId('run-button').click();
   await waitForStep(page, 4);
   await page.getByTestId('pause-button').click();

@@ -17,7 +17,7 @@ export const USAGE = `usage: npm run eval -- --suite <${[...SUITES, 'all'].join(
   evaluation seeds (never used for training data); the default --seed is ${EVAL_SEED_START}.
 
   --policy expert   the scripted expert; runs in Node by default (--via node), or in the headless runner page
-  --policy model    a learned policy (--model public/models/NAME); needs the browser runner (--via browser)
+  --policy model    a learned policy (default --model public/models/vla-small); runs in the browser runner
   --perturb         seeded perturbations: ${PERTURBATIONS.join(', ')}
   --workers K       episodes in parallel (worker threads in Node, pages in the browser); default 1
   --out FILE        write the JSON report (DESIGN.md section 2); "-" writes it to stdout
@@ -46,6 +46,8 @@ function integer(name: string, v: string, min: number, max = Number.MAX_SAFE_INT
   }
   return n;
 }
+
+export const DEFAULT_MODEL_DIR = 'public/models/vla-small';
 
 /** Model directory -> the URL path the runner page loads it from (public/ is served at the root). */
 function modelUrl(dir: string): string {
@@ -101,7 +103,6 @@ export function parseEvalArgs(argv: string[]): EvalOptions {
   }
   const policy = values.policy!;
   if (!(POLICIES as readonly string[]).includes(policy)) throw new UsageError(`unknown policy "${policy}". Valid policies: ${POLICIES.join(', ')}`);
-  if (policy === 'model' && !values.model) throw new UsageError('--policy model needs --model DIR (e.g. public/models/<name>)');
   if (policy === 'expert' && values.model) throw new UsageError('--model only applies to --policy model');
   const via = (values.via ?? (policy === 'expert' ? 'node' : 'browser')) as 'node' | 'browser';
   if (via !== 'node' && via !== 'browser') throw new UsageError(`unknown backend "${via}". Valid: node, browser`);
@@ -119,7 +120,8 @@ export function parseEvalArgs(argv: string[]): EvalOptions {
     trials,
     seed,
     policy,
-    model: values.model ? modelUrl(values.model) : null,
+    // The shipped model unless --model names another (DESIGN.md section 2: --model is optional).
+    model: policy === 'model' ? modelUrl(values.model ?? DEFAULT_MODEL_DIR) : null,
     perturbations,
     out: values.out ?? null,
     via,

@@ -26,7 +26,9 @@ async function loadModel(dir: string): Promise<OnnxPolicy> {
 }
 
 registerPolicy('model', async (options) => {
-  const dir = String(options.modelDir ?? '/models/vla-small/');
+  // `model` is the URL path of a model directory under public/ (e.g. models/vla-small), as eval passes it.
+  const given = String(options.model ?? options.modelDir ?? 'models/vla-small');
+  const dir = given.startsWith('/') || /^https?:/.test(given) ? given : `/${given}`;
   if (!loaded.has(dir)) loaded.set(dir, loadModel(dir));
   const policy = await loaded.get(dir)!;
   const mode = (options.execution as ExecutionMode | undefined) ?? DEFAULT_EXECUTION;

@@ -53,7 +53,7 @@ export class EpisodeController {
     records: this.records,
     currentEpoch: () => this.epoch,
     renderCameras: (frame) => this.renderCameras(frame),
-    executeAction: (action, decision, epoch) => this.executeAction(action, decision, epoch),
+    executeActions: (actions, epoch) => this.executeActions(actions, epoch),
     attachDecision: (step, decision) => this.attachDecision(step, decision),
     instructionFor: (r) => this.instructionFor(r),
     halt: (reason) => this.halt(reason),
@@ -89,8 +89,9 @@ export class EpisodeController {
       }
     }
     set({ taskId, seed: url.seed, instruction, instructionDraft: url.instruction, policy: url.policy, modelAvailable: true });
-    // The model loads in its worker while the simulator starts; neither waits for the other.
-    const modelLoad = this.loadModel();
+    // The model loads in its worker while the simulator starts when it is the policy; when the expert is,
+    // the model follows once the episode is on screen, so the two do not compete for the CPU at start-up.
+    let modelLoad: Promise<void> | null = url.policy === 'model' ? this.loadModel() : null;
     try {
       await this.startClient();
       set({ boot: 'ready' });
@@ -99,6 +100,7 @@ export class EpisodeController {
       return;
     }
     await this.load();
+    modelLoad ??= this.loadModel();
     // An instruction from the link that matched nothing stays in the box, next to the message about it.
     if (url.instruction && !instruction) set({ instructionDraft: url.instruction });
     if (!autorun) return;
@@ -145,8 +147,11 @@ export class EpisodeController {
   private onEvent(e: SimEvent): void {
     // Anything from before the latest load (a step still in flight at reset) is stale.
     if (e.epoch !== this.epoch) return;
-    if (e.type === 'record') this.addRecord(e.record);
-    else set({ playing: e.playing });
+    if (e.type === 'record') {
+      this.addRecord(e.record);
+      // A step of the model's chunk: show what is left of the chunk at once.
+      if (get().policy === 'model') this.model.recordArrived(e.record);
+    } else set({ playing: e.playing });
   }
 
   private addRecord(r: StepRecord): void {
@@ -187,6 +192,43 @@ export class EpisodeController {
     return r;
   }
 
+  /**
+   * Execute a policy's actions in the sim worker, one per control period at the current speed; each step
+   * arrives as a record event. Resolves with the last record, or null when stopped, reset or refused.
+   */
+  async executeActions(actions: number[][], epoch = this.epoch): Promise<StepRecord | null> {
+    await this.ready();
+    if (epoch !== this.epoch || get().crash || actions.length === 0) return null;
+    const bad = actions.find((a) => a.length !== 7 || a.some((v) => !Number.isFinite(v)));
+    if (bad) {
+      this.halt(`refused a non-finite action [${bad.map((v) => v.toFixed(3)).join(', ')}]`);
+      return null;
+    }
+    const from = this.records.length - 1;
+    const n = await this.sim.call((api) => api.executeMany(actions, get().speed)).catch(() => null);
+    if (!n || epoch !== this.epoch) return null;
+    // Records come as events, on another channel than this reply: wait for the last one to land.
+    return this.waitForRecord(from + n, epoch);
+  }
+
+  private waitForRecord(step: number, epoch: number, timeoutMs = 10_000): Promise<StepRecord | null> {
+    const now = () => (epoch === this.epoch ? (this.records[step] ?? undefined) : null);
+    const hit = now();
+    if (hit !== undefined) return Promise.resolve(hit);
+    return new Promise((resolve) => {
+      const done = (r: StepRecord | null) => {
+        unsubscribe();
+        clearTimeout(timer);
+        resolve(r);
+      };
+      const unsubscribe = this.subscribe(() => {
+        const r = now();
+        if (r !== undefined) done(r);
+      });
+      const timer = setTimeout(() => done(now() ?? null), timeoutMs);
+    });
+  }
+
   /** Attach a decision made elsewhere (the policy worker) to a recorded step, for display and replay. */
   attachDecision(step: number, decision: PolicyDecision): void {
     const r = this.records[step];
@@ -215,7 +257,7 @@ export class EpisodeController {
   }
 
   private onBackendChange(backend: Backend, reason: string): void {
-    pushNotice('warning', `${reason[0].toUpperCase()}${reason.slice(1)}. The model now runs on ${backend === 'wasm' ? 'WASM (CPU)' : 'WebGPU'}.`);
+    pushNotice('warning', `${reason[0].toUpperCase()}${reason.slice(1)}; the model carries on with ${backend === 'wasm' ? 'WASM on the CPU' : 'WebGPU'}.`);
   }
 
   private onPolicyCrash(raw: string): void {

@@ -63,7 +63,7 @@ function watchDevice(dev: GPUDevice): void {
   void dev.lost.then(async (info) => {
     if (device !== dev) return;
     device = null;
-    const reason = `the WebGPU device was lost (${info.reason || 'unknown'}${info.message ? `: ${info.message}` : ''}); continuing on WASM`;
+    const reason = `the WebGPU device was lost (${info.reason || 'unknown'}${info.message ? `: ${info.message.replace(/\.$/, '')}` : ''})`;
     switching = (async () => {
       await session('wasm');
       backend = 'wasm';

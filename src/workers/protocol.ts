@@ -106,6 +106,11 @@ export interface SimWorkerApi {
   step(): Promise<StepRecord | null>;
   /** One control step with an action from another policy (the model); its decision stays with the caller. */
   execute(action: number[]): Promise<StepRecord | null>;
+  /**
+   * Another policy's actions, one per control period at `speed`, each record published as an event; resolves
+   * with how many ran (fewer when the episode ends, its goal changes, or on pause / load).
+   */
+  executeMany(actions: number[][], speed: number): Promise<number>;
   /** Restore the episode as it was at recorded step `step` and drop later history. */
   resumeFrom(step: number): Promise<StepRecord>;
   dragStart(d: DragStart): void;

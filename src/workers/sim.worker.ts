@@ -16,6 +16,7 @@ const api: SimWorkerApi = {
   setSpeed: (speed) => session.setSpeed(speed),
   step: async () => session.step(),
   execute: async (action) => session.execute(action),
+  executeMany: (actions, speed) => session.executeMany(actions, speed),
   resumeFrom: async (step) => session.resumeFrom(step),
   dragStart: (d) => session.dragStart(d),
   dragMove: (t) => session.dragMove(t),

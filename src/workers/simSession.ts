@@ -69,6 +69,10 @@ export class SimSession {
   private playing = false;
   private timer: ReturnType<typeof setTimeout> | null = null;
   private nextTick = 0;
+  /** When the last control step ran: a batch of another policy's actions keeps the control rate across batches. */
+  private lastStepAt = 0;
+  /** Another policy's actions being executed one per control period (executeMany). */
+  private batch: { actions: number[][]; done: number; goal: number; resolve: (executed: number) => void } | null = null;
 
   /** `transfer` hands pose buffers to the event channel without copying (Comlink.transfer in the worker). */
   constructor(private readonly transfer: <T>(value: T, buffers: Transferable[]) => T = (v) => v) {}
@@ -156,6 +160,7 @@ export class SimSession {
     const ep = this.episode;
     if (!ep || ep.done) return null;
     const t0 = performance.now();
+    this.lastStepAt = t0;
     // The pointer target is fixed for the whole step: messages are only handled between steps.
     const drag = this.drag ? { ...this.drag } : null;
     this.dragged = drag !== null;
@@ -207,6 +212,7 @@ export class SimSession {
   }
 
   pause(): void {
+    this.finishBatch();
     if (!this.playing) return;
     this.stopLoop();
     this.emit({ type: 'playing', epoch: this.epoch, playing: false });
@@ -221,10 +227,62 @@ export class SimSession {
     this.playing = false;
     if (this.timer !== null) clearTimeout(this.timer);
     this.timer = null;
+    this.finishBatch();
+  }
+
+  private period(): number {
+    return Number.isFinite(this.speed) && this.speed > 0 ? 1000 / (CONTROL_HZ * this.speed) : 0;
+  }
+
+  // ---------------------------------------------------------------- another policy's action batches
+  /**
+   * Execute another policy's actions (the model's chunk) one per control period, publishing each record as
+   * an event exactly as the expert's play loop does; resolves with how many ran. Stops early at the end of
+   * the episode, when the goal changes (the chunk was planned for the old one), on pause or on load. The
+   * main thread is then needed once per prediction rather than once per step.
+   */
+  executeMany(actions: number[][], speed: number): Promise<number> {
+    this.finishBatch();
+    this.speed = speed;
+    const ep = this.episode;
+    if (!ep || ep.done || actions.length === 0) return Promise.resolve(0);
+    return new Promise<number>((resolve) => {
+      this.batch = { actions: actions.map((a) => a.slice()), done: 0, goal: ep.outcome().goalIndex, resolve };
+      this.scheduleBatch();
+    });
+  }
+
+  private scheduleBatch(): void {
+    const now = performance.now();
+    const due = Math.max(now, this.lastStepAt + this.period());
+    this.timer = setTimeout(() => this.batchTick(), due - now);
+  }
+
+  private batchTick(): void {
+    this.timer = null;
+    const b = this.batch;
+    if (!b) return;
+    const rec = this.advance(b.actions[b.done]);
+    if (rec) {
+      b.done += 1;
+      this.emit(this.transfer({ type: 'record', epoch: this.epoch, record: rec }, buffersOf(rec)));
+    }
+    const over = !rec || rec.outcome.status === 'success' || rec.outcome.status === 'failure' || rec.outcome.goalIndex !== b.goal;
+    if (over || b.done >= b.actions.length) this.finishBatch();
+    else this.scheduleBatch();
+  }
+
+  private finishBatch(): void {
+    const b = this.batch;
+    if (!b) return;
+    this.batch = null;
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
+    b.resolve(b.done);
   }
 
   private schedule(): void {
-    const period = Number.isFinite(this.speed) && this.speed > 0 ? 1000 / (CONTROL_HZ * this.speed) : 0;
+    const period = this.period();
     this.nextTick += period;
     const now = performance.now();
     // Fell more than a period behind (a slow step, a busy machine): drop the backlog instead of bursting.

@@ -1,0 +1,215 @@
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { CHROMIUM_PATH, launchBrowser, startServer } from '../lib/browser';
+import { ensureBuilt } from '../lib/build';
+import { median, round, type BenchSection } from './section';
+
+// The app in Debian Chromium (headless, SwiftShader for WebGL and WebGPU): what a page load transfers,
+// main-thread frame time and control rate while the expert and while the learned model drive, and the
+// model's inference time inside its worker per backend. WebGPU here is SwiftShader's software adapter:
+// its figures show correctness and overhead, not what a GPU would do.
+//
+// BENCH_DIST=<dir> benchmarks another build (default dist/, rebuilt when stale).
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const TASK = 'object/red_to_bowl';
+const SEED = 1_000_000;
+
+const pct = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(p * s.length))];
+};
+const stats = (xs: number[]) => ({ runs: xs.length, median_ms: round(median(xs)), p95_ms: round(pct(xs, 0.95)), min_ms: round(Math.min(...xs)) });
+
+async function openApp(browser: Browser, url: string): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  page.setDefaultTimeout(300_000);
+  await page.goto(url, { waitUntil: 'load' });
+  await page.waitForFunction(() => {
+    const s = window.__vla?.state();
+    return !!s && s.boot !== 'loading' && !!s.live && !s.loading;
+  }, null, { timeout: 120_000, polling: 200 });
+  return page;
+}
+
+async function waitModel(page: Page, timeoutMs = 300_000): Promise<{ status: string; error: string | null; backend: string | null }> {
+  await page.waitForFunction(() => ['ready', 'error'].includes(window.__vla!.controller.policyState().status), null, { timeout: timeoutMs, polling: 250 });
+  return page.evaluate(() => {
+    const s = window.__vla!.controller.policyState();
+    return { status: s.status, error: s.error, backend: s.backend };
+  });
+}
+
+/** Everything a cold visit downloads until the simulator and the model are both ready, by kind. */
+async function transferSize(browser: Browser, base: string) {
+  const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  const pending: Array<Promise<void>> = [];
+  const byKind: Record<string, number> = {};
+  let requests = 0;
+  page.on('requestfinished', (req) => {
+    pending.push(
+      req.sizes().then((s) => {
+        const path = new URL(req.url()).pathname;
+        const ext = path.endsWith('.onnx') ? 'model' : (/\.([a-z0-9]+)$/.exec(path)?.[1] ?? 'html');
+        byKind[ext] = (byKind[ext] ?? 0) + s.responseBodySize + s.responseHeadersSize;
+        requests += 1;
+      }, () => undefined),
+    );
+  });
+  const t0 = Date.now();
+  await page.goto(`${base}?task=${TASK}&seed=${SEED}&policy=model`, { waitUntil: 'load' });
+  const model = await waitModel(page);
+  await page.waitForFunction(() => window.__vla!.state().boot === 'ready', null, { timeout: 120_000 });
+  const readyS = (Date.now() - t0) / 1000;
+  await Promise.all(pending);
+  await page.close();
+  const total = Object.values(byKind).reduce((a, b) => a + b, 0);
+  const mb = (n: number) => round(n / 1e6);
+  return {
+    requests,
+    total_mb: mb(total),
+    by_kind_mb: Object.fromEntries(Object.entries(byKind).sort((a, b) => b[1] - a[1]).map(([k, v]) => [k, mb(v)])),
+    cold_ready_s: round(readyS),
+    model_status: model.status,
+    note: 'uncompressed (the local server sends no Content-Encoding); a CDN with gzip/brotli sends the .wasm files at about a quarter',
+  };
+}
+
+/** Run the episode on the page for `steps` control steps (or to its end) at `speed`; frame and step rates. */
+async function drive(page: Page, speed: number, steps: number) {
+  return page.evaluate(
+    async ({ speed, steps }) => {
+      const v = window.__vla!;
+      v.controller.setSpeed(speed);
+      await v.controller.reset();
+      const start = v.state().live!.step;
+      v.frameStats.reset();
+      const t0 = performance.now();
+      void v.controller.run();
+      // No named closures in here: tsx would wrap them in a helper that does not exist in the page.
+      for (;;) {
+        const s = v.state();
+        if ((s.live?.step ?? 0) - start >= steps || !!s.crash || (s.live?.outcome.status ?? 'running') !== 'running') break;
+        await new Promise((ok) => setTimeout(ok, 50));
+      }
+      const wall = (performance.now() - t0) / 1000;
+      v.controller.pause();
+      const frames = v.frameStats.summary();
+      const n = v.state().live!.step - start;
+      const inferMs = v.controller.records
+        .map((r) => (r.decision?.extras as { model?: { inferMs: number; offset: number } } | undefined)?.model)
+        .filter((m): m is { inferMs: number; offset: number } => !!m && m.offset === 0)
+        .map((m) => m.inferMs);
+      return { steps: n, wall_s: wall, frames, inferMs, crash: v.state().crash };
+    },
+    { speed, steps },
+  );
+}
+
+function loopReport(r: Awaited<ReturnType<typeof drive>>, speed: number) {
+  return {
+    speed: Number.isFinite(speed) ? `${speed}x (${10 * speed} Hz nominal)` : 'max',
+    steps: r.steps,
+    steps_per_s: round(r.steps / r.wall_s),
+    frame_p50_ms: round(r.frames.p50),
+    frame_p95_ms: round(r.frames.p95),
+    frames: r.frames.frames,
+    ...(r.inferMs.length ? { inference_in_loop: stats(r.inferMs) } : {}),
+    ...(r.crash ? { stopped: r.crash } : {}),
+  };
+}
+
+async function webgpuSection(base: string, runs: number) {
+  const browser = await launchBrowser({ webgpu: true });
+  try {
+    const page = await openApp(browser, `${base}?task=${TASK}&seed=${SEED}&policy=model`);
+    const adapter = await page.evaluate(async () => {
+      const gpu = (navigator as Navigator & { gpu?: GPU }).gpu;
+      const a = await gpu?.requestAdapter();
+      return a ? { vendor: a.info.vendor, architecture: a.info.architecture, description: a.info.description } : null;
+    });
+    if (!adapter) return { skipped: 'no WebGPU adapter even with --enable-unsafe-webgpu' };
+    const t0 = Date.now();
+    const m = await waitModel(page);
+    if (m.backend !== 'webgpu') return { skipped: `the model did not load on WebGPU (${m.error ?? `backend ${m.backend}`})` };
+    const loadS = (Date.now() - t0) / 1000;
+    const info = await page.evaluate(() => window.__vla!.controller.policyState().info);
+    const times = await page.evaluate((n) => window.__vla!.controller.model.timeInference('webgpu', n), runs);
+    const software = /swiftshader/i.test(`${adapter.vendor} ${adapter.architecture} ${adapter.description}`);
+    return {
+      adapter: `${adapter.vendor} ${adapter.architecture}`.trim(),
+      software,
+      label: software ? 'SOFTWARE WebGPU (SwiftShader on the CPU): a correctness check, not GPU speed' : 'hardware WebGPU',
+      load_s: round(loadS),
+      warmup_ms: info ? round(info.warmupMs) : null,
+      inference: stats(times),
+    };
+  } finally {
+    await browser.close();
+  }
+}
+
+const section: BenchSection = {
+  name: 'app',
+  order: 50,
+  async run(ctx) {
+    if (!existsSync(CHROMIUM_PATH)) return { skipped: `no Chromium at ${CHROMIUM_PATH}` };
+    const dist = resolve(process.env.BENCH_DIST ?? join(ROOT, 'dist'));
+    ctx.log(ensureBuilt(dist, ctx.log));
+    const server = await startServer(dist, 0);
+    const browser = await launchBrowser();
+    const result: Record<string, unknown> = {
+      browser: 'Debian Chromium, headless; WebGL on SwiftShader (software), so frame times are CPU-bound',
+      episode: `${TASK} seed ${SEED}`,
+    };
+    try {
+      ctx.log('page transfer size (cold visit) ...');
+      result.transfer = await transferSize(browser, server.url);
+
+      const steps = ctx.quick ? 15 : 40;
+      ctx.log('expert: frame time and control rate ...');
+      const expert = await openApp(browser, `${server.url}?task=${TASK}&seed=${SEED}&policy=expert`);
+      await expert.waitForTimeout(1000);
+      result.expert = {
+        at_1x: loopReport(await drive(expert, 1, steps), 1),
+        at_max: loopReport(await drive(expert, Infinity, steps), Infinity),
+      };
+      await expert.close();
+
+      ctx.log('model on WASM: inference in the worker, control loop, frame time ...');
+      const page = await openApp(browser, `${server.url}?task=${TASK}&seed=${SEED}&policy=model`);
+      const m = await waitModel(page);
+      if (m.status !== 'ready') {
+        result.model_wasm = { skipped: `the model did not load: ${m.error}` };
+      } else {
+        const info = await page.evaluate(() => window.__vla!.controller.policyState().info!);
+        const runs = ctx.quick ? 20 : 100;
+        const times = await page.evaluate((n) => window.__vla!.controller.model.timeInference('wasm', n), runs);
+        const loops: Record<string, unknown> = {};
+        for (const k of [4, 1]) {
+          await page.evaluate((kk) => window.__vla!.controller.setExecution({ kind: 'chunk', k: kk, approval: false }), k);
+          loops[`chunk_k${k}_at_1x`] = loopReport(await drive(page, 1, steps), 1);
+          loops[`chunk_k${k}_at_max`] = loopReport(await drive(page, Infinity, steps), Infinity);
+        }
+        result.model_wasm = {
+          model: `${info.name}, ${info.params ?? '?'} params, ${round(info.sizeBytes / 1e6)} MB`,
+          load_ms: round(info.loadMs),
+          warmup_ms: round(info.warmupMs),
+          inference_in_worker: stats(times),
+          control_loop: loops,
+        };
+      }
+      await page.close();
+
+      ctx.log('model on WebGPU (SwiftShader) ...');
+      result.model_webgpu = await webgpuSection(server.url, ctx.quick ? 2 : 5).catch((e: Error) => ({ skipped: `WebGPU run failed: ${e.message}` }));
+    } finally {
+      await browser.close();
+      await server.close();
+    }
+    return result;
+  },
+};
+
+export default section;
