@@ -139,7 +139,7 @@ test('model: approval mode waits for Accept or Enter; k and ACT ensembling chang
   assert(averaged, 'ensembled actions differ from the newest prediction alone');
 });
 
-test('model: a prediction still in flight when the episode is reset is dropped', async (t) => {
+test('model: a prediction in flight at a reset is dropped; text no task matches can still be given to the model', async (t) => {
   const page = await t.open('?task=object/red_to_bowl&seed=1&policy=model');
   await waitForReady(page);
   await waitForModelReady(page);
@@ -155,6 +155,18 @@ test('model: a prediction still in flight when the episode is reset is dropped',
   await page.waitForFunction(() => window.__vla!.state().live?.decision?.source === 'model', null, { timeout: 20_000 });
   const s = await state(page);
   assertEqual([s.seed, s.step, s.records], [6, 0, 1], 'the new episode is untouched by the stale answer');
+
+  // Text that matches no task: the model may still be given it, on the task that is loaded.
+  const input = page.getByTestId('instruction-input');
+  await input.fill('fold the laundry');
+  await input.press('Enter');
+  await page.getByTestId('run-model-anyway').click();
+  await waitForStep(page, 2, 60_000);
+  await pause(page);
+  const read = await page.evaluate(() => window.__vla!.state().info!.goals[0].instruction);
+  assertEqual(read, 'fold the laundry', 'the episode carries the typed text');
+  assertEqual((await state(page)).taskId, 'object/red_to_bowl', 'success is still judged by the loaded task');
+  assert((await page.getByTestId('unknown-word').count()) >= 1, 'words the model does not know are flagged');
 });
 
 /** A page with the model's files replaced by `routes` before it loads. */
@@ -171,6 +183,7 @@ async function openRouted(t: TestContext, browser: Browser, routes: Record<strin
   return page;
 }
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- raw manifest JSON, edited into bad variants
 const editJson = (fn: (m: Record<string, any>) => void) => (body: Buffer) => {
   const m = JSON.parse(body.toString('utf8'));
   fn(m);

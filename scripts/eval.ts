@@ -29,6 +29,7 @@ async function runEval(o: EvalOptions, log: (s: string) => void = (s) => process
   const jobs: EpisodeJob[] = o.tasks.flatMap((t) => Array.from({ length: o.trials }, (_, k) => ({ task: t.id, seed: o.seed + k })));
   const results: EpisodeResult[] = new Array(jobs.length);
   const progress = createProgress(jobs.length, `eval ${o.suite}`, 'success {rate} | {task}');
+  progress.update(0, { rate: '-', task: `${backend.name} backend, ${backend.lanes} lane(s)` });
   let done = 0;
   let ok = 0;
   try {

@@ -86,7 +86,8 @@ function drawOverlay(canvas: HTMLCanvasElement, reasoning: Reasoning | null, gt:
       g.strokeStyle = color;
       g.setLineDash([]);
       g.strokeRect(x + 0.5, y + 0.5, bw, bh);
-      const label = b.score !== undefined ? `${objectLabel(b.object)} ${Math.round(100 * b.score)}%` : objectLabel(b.object);
+      // A confident box needs no number; an unsure one says how unsure.
+      const label = b.score !== undefined && b.score < 0.9 ? `${objectLabel(b.object)} ${Math.round(100 * b.score)}%` : objectLabel(b.object);
       const tw = g.measureText(label).width + 8;
       const lh = 13;
       const fit = (lx: number, ly: number): Rect => [Math.min(Math.max(0, lx), w - tw), Math.min(Math.max(0, ly), h - lh), tw, lh];

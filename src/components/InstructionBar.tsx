@@ -5,6 +5,8 @@ import { taskTitle } from './taskTitle';
 
 function MatchFeedback() {
   const match = useEpisodeStore((s) => s.match);
+  const canTryModel = useEpisodeStore((s) => s.policy === 'model' && (s.info?.goals.length ?? 1) === 1);
+  const title = useEpisodeStore((s) => s.info?.title ?? '');
   if (!match || !match.text) return null;
   if (match.best) {
     return (
@@ -35,6 +37,20 @@ function MatchFeedback() {
           </span>
         ))}
       </div>
+      {canTryModel && (
+        <div className="match-suggestions">
+          <button
+            type="button"
+            className="button suggestion"
+            data-testid="run-model-anyway"
+            title="The model reads any text (unknown words become <unk>); success is judged by the task that is loaded now"
+            onClick={() => void controller.runTextOnCurrentTask(match.text)}
+          >
+            <span className="suggestion-title">Let the model try it anyway</span>
+            <span className="suggestion-text">on “{taskTitle(title)}”, judged by that task</span>
+          </button>
+        </div>
+      )}
       {match.candidates.length > 0 && (
         <div className="match-suggestions">
           <span className="muted">Closest tasks:</span>

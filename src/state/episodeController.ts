@@ -58,7 +58,6 @@ export class EpisodeController {
     instructionFor: (r) => this.instructionFor(r),
     halt: (reason) => this.halt(reason),
     halted: () => !!get().crash,
-    speed: () => get().speed,
     onBackendChange: (b, reason) => this.onBackendChange(b, reason),
     onPolicyCrash: (message) => this.onPolicyCrash(message),
     onRestarted: () => {
@@ -450,6 +449,19 @@ export class EpisodeController {
     await this.load();
     if (autorun) await this.run();
     return true;
+  }
+
+  /**
+   * Give the learned model a text no task matched, on the task already loaded: it reads whatever it is
+   * told (unknown words become <unk>); success is still judged by the loaded task.
+   */
+  async runTextOnCurrentTask(text: string): Promise<void> {
+    const s = get();
+    if (s.policy !== 'model' || !text.trim() || (s.info?.goals.length ?? 1) > 1) return;
+    this.pause();
+    set({ instruction: text.trim(), match: null });
+    await this.load();
+    await this.run();
   }
 
   /** A suggested task from the instruction feedback: load it with its own instruction. */

@@ -19,7 +19,8 @@ export interface ModelHost {
   /** The episode's epoch now; a result computed under another one is stale. */
   currentEpoch(): number;
   renderCameras(frame: PoseFrame): CameraImages | null;
-  executeAction(action: number[], decision: PolicyDecision | null, epoch: number): Promise<StepRecord | null>;
+  /** Execute actions one per control period (in the sim worker); the last record, or null if stopped. */
+  executeActions(actions: number[][], epoch: number): Promise<StepRecord | null>;
   attachDecision(step: number, decision: PolicyDecision): void;
   /** The instruction in force at a record (it changes between the goals of a chain). */
   instructionFor(record: StepRecord): string;
@@ -27,8 +28,6 @@ export interface ModelHost {
   halt(reason: string): void;
   /** The episode was ended by something other than its task (a crash, a halt). */
   halted(): boolean;
-  /** Control-rate multiplier (Infinity = as fast as possible). */
-  speed(): number;
   onBackendChange(backend: Backend, reason: string): void;
   onPolicyCrash(message: string): void;
   onRestarted(): void;
@@ -38,7 +37,6 @@ const setP = usePolicyStore.setState;
 const getP = usePolicyStore.getState;
 const MODEL_DIR = `${import.meta.env.BASE_URL}models/vla-small/`;
 
-const sleep = (ms: number) => new Promise<void>((ok) => setTimeout(ok, ms));
 const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 function copyImages(images: CameraImages): Record<string, Uint8Array> {
@@ -215,7 +213,6 @@ export class ModelRunner {
     const gen = this.episodeGen;
     const alive = () => token === this.runToken && gen === this.episodeGen;
     let done = 0;
-    let nextAt = performance.now();
     while (alive() && done < maxSteps) {
       const live = this.host.records.at(-1);
       if (!live || live.outcome.status !== 'running') break;
@@ -231,23 +228,33 @@ export class ModelRunner {
         if (!(await this.waitForApproval(n)) || !alive()) break;
       }
       if (this.unapproved === n) this.unapproved = null;
-      const action = this.scheduler.actionAt(n);
-      if (!action) {
+      const actions = this.plannedActions(n, maxSteps - done);
+      if (actions.length === 0) {
         this.host.halt(`no action was planned for step ${n}`);
         break;
       }
-      const wait = nextAt - performance.now();
-      if (wait > 0) await sleep(wait);
-      if (!alive()) break;
-      const speed = this.host.speed();
-      const hz = getP().info?.controlHz ?? 10;
-      const period = Number.isFinite(speed) && speed > 0 ? 1000 / (hz * speed) : 0;
-      nextAt = Math.max(performance.now(), nextAt) + period;
-      const rec = await this.host.executeAction(action, null, this.host.currentEpoch());
-      if (!rec) break;
-      done += 1;
-      if (!this.scheduler.needsInference(rec.step)) this.showRemainder(rec);
+      // The sim worker paces them at the control rate; this thread is needed again at the next prediction.
+      const rec = await this.host.executeActions(actions, this.host.currentEpoch());
+      if (!rec || rec.step <= n) break;
+      done += rec.step - n;
     }
+  }
+
+  /** The actions the schedule runs from step `n` before it asks the model again (at most `max`). */
+  private plannedActions(n: number, max: number): number[][] {
+    const out: number[][] = [];
+    for (let s = n; out.length < max; s++) {
+      if (s > n && this.scheduler.needsInference(s)) break;
+      const a = this.scheduler.actionAt(s);
+      if (!a) break;
+      out.push(a);
+    }
+    return out;
+  }
+
+  /** A step of a chunk arrived from the sim: show the rest of the chunk on it. */
+  recordArrived(rec: StepRecord): void {
+    if (!this.scheduler.needsInference(rec.step)) this.showRemainder(rec);
   }
 
   private waitForApproval(step: number): Promise<boolean> {

@@ -138,7 +138,7 @@ const api: PolicyWorkerApi = {
     modelBytes = bytes;
     manifestJson = json;
     report({ phase: 'compile', loaded: 0, total: 1 });
-    let note: string | null = null;
+    let note: string | null;
     backend = 'wasm';
     if (opts.backend !== 'wasm') {
       const probe = await probeWebGpu();

@@ -25,16 +25,19 @@ export class PolicyCrashError extends Error {
 const WATCH_AFTER_MS = 3000;
 /**
  * How long a live worker may take to answer that question: a synchronous WASM run or session build blocks
- * it, and on a busy 2-core machine that can take seconds; building sessions at load takes longest.
+ * it, and on a busy 2-core machine that can take seconds; building sessions at load takes longest, and a
+ * software WebGPU adapter starved of CPU can hold the worker far longer still.
  */
-const PING_DEADLINE_MS = 6000;
-const LOAD_PING_DEADLINE_MS = 20000;
+const PING_DEADLINE_MS: Record<Backend, number> = { wasm: 8000, webgpu: 30000 };
+const LOAD_PING_DEADLINE_MS = 30000;
 
 export class PolicyClient {
   private worker: Worker | null = null;
   private remote: Comlink.Remote<PolicyWorkerApi> | null = null;
   private dead = false;
   private readonly pending = new Set<(err: Error) => void>();
+  /** The live backend, which sets how patient the watchdog is. */
+  backend: Backend = 'wasm';
 
   constructor(private readonly handlers: PolicyClientHandlers) {}
 
@@ -49,6 +52,7 @@ export class PolicyClient {
     worker.addEventListener('messageerror', () => this.crash('a message from the policy worker could not be read'));
     this.remote = Comlink.wrap<PolicyWorkerApi>(worker);
     void this.remote.onBackendChange(Comlink.proxy((b: Backend, reason: string) => {
+      this.backend = b;
       if (!this.dead) this.handlers.onBackendChange(b, reason);
     }));
   }
@@ -63,7 +67,7 @@ export class PolicyClient {
   }
 
   /** Run a call; rejects with PolicyCrashError if the worker dies (loudly or silently) before it answers. */
-  private watched<T>(fn: (api: Comlink.Remote<PolicyWorkerApi>) => Promise<T>, pingDeadline = PING_DEADLINE_MS): Promise<T> {
+  private watched<T>(fn: (api: Comlink.Remote<PolicyWorkerApi>) => Promise<T>, pingDeadline = PING_DEADLINE_MS[this.backend]): Promise<T> {
     const api = this.api;
     return new Promise<T>((resolve, reject) => {
       let settled = false;
@@ -102,8 +106,10 @@ export class PolicyClient {
     });
   }
 
-  load(opts: PolicyLoadOptions, onProgress: (p: LoadProgress) => void): Promise<PolicyLoadInfo> {
-    return this.watched((api) => api.load(opts, Comlink.proxy(onProgress)), LOAD_PING_DEADLINE_MS);
+  async load(opts: PolicyLoadOptions, onProgress: (p: LoadProgress) => void): Promise<PolicyLoadInfo> {
+    const info = await this.watched((api) => api.load(opts, Comlink.proxy(onProgress)), LOAD_PING_DEADLINE_MS);
+    this.backend = info.backend;
+    return info;
   }
 
   /** The images' buffers move to the worker: pass copies if the caller still needs them. */

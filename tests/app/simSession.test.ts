@@ -136,4 +136,35 @@ describe('SimSession with another policy driving', () => {
     expect(r1.tcp[2]).toBeGreaterThan(r0.tcp[2]);
     s.dispose();
   });
+
+  it('executes a batch of actions one per control period, publishing each step as it runs', async () => {
+    const { s, events } = await session();
+    const { epoch } = s.load({ taskId: 'object/red_to_bowl', seed: 2, policy: 'model' });
+    const chunk = [0.01, 0.005, -0.005].map((dz) => [0, 0, dz, 0, 0, 0, -1]);
+    const t0 = performance.now();
+    const n = await s.executeMany(chunk, 4); // 40 Hz: three steps take at least two periods of 25 ms
+    const wall = performance.now() - t0;
+    expect(n).toBe(3);
+    expect(wall).toBeGreaterThanOrEqual(45);
+    const recs = events.filter((e) => e.type === 'record').map((e) => (e as { record: StepRecord; epoch: number }).record);
+    expect(recs.map((r) => r.step)).toEqual([1, 2, 3]);
+    expect(recs.map((r) => r.action)).toEqual(chunk);
+    expect(events.every((e) => e.epoch === epoch)).toBe(true);
+    s.dispose();
+  });
+
+  it('stops a batch on pause and on a new load, resolving with the steps that ran', async () => {
+    const { s } = await session();
+    s.load({ taskId: 'object/red_to_bowl', seed: 2, policy: 'model' });
+    const hold = Array.from({ length: 8 }, () => [0, 0, 0, 0, 0, 0, -1]);
+    const running = s.executeMany(hold, 1); // 10 Hz: 800 ms if nothing stops it
+    setTimeout(() => s.pause(), 150);
+    const n = await running;
+    expect(n).toBeGreaterThanOrEqual(1);
+    expect(n).toBeLessThan(8);
+    const again = s.executeMany(hold, 1);
+    s.load({ taskId: 'object/red_to_bowl', seed: 3, policy: 'model' });
+    expect(await again).toBeLessThan(8);
+    s.dispose();
+  });
 });

@@ -24,6 +24,12 @@ describe('URL parameters', () => {
     expect(u.warnings).toHaveLength(3);
   });
 
+  it('makes the learned model the default policy; the expert only when the link asks for it', () => {
+    expect(parseUrl('?task=object/red_to_bowl').policy).toBe('model');
+    expect(parseUrl('?task=object/red_to_bowl&policy=expert').policy).toBe('expert');
+    expect(parseUrl('?policy=model').warnings).toEqual([]);
+  });
+
   it('gives no task when the link only has an instruction', () => {
     expect(parseUrl('?instruction=open%20the%20drawer').task).toBeNull();
   });

@@ -43,13 +43,18 @@ describe('eval arguments', () => {
     expect(parseEvalArgs(['--suite', 'all']).tasks.length).toBe(tasksInSuite('all').length);
   });
 
+  it('runs a learned policy in the browser runner, loading the model from public/ by URL path', () => {
+    expect(parseEvalArgs(['--suite', 'goal', '--policy', 'model', '--model', 'public/models/tiny'])).toMatchObject({ policy: 'model', model: 'models/tiny', via: 'browser' });
+    expect(parseEvalArgs(['--suite', 'goal', '--policy', 'model']).model).toMatch(/^models\//);
+  });
+
   it.each([
     [['--suite', 'bogus'], `unknown suite "bogus". Valid suites: ${[...SUITES, 'all'].join(', ')}`],
     [['--trials', '3'], 'Valid suites'],
     [['--suite', 'goal', '--task', 'goal/fly'], 'unknown task "goal/fly". Valid tasks: spatial/left_cube_to_bowl'],
     [['--suite', 'goal', '--task', 'object/red_to_bowl'], 'is not in suite "goal". Its tasks: goal/open_drawer'],
     [['--suite', 'goal', '--policy', 'oracle'], 'unknown policy "oracle". Valid policies: expert, model'],
-    [['--suite', 'goal', '--policy', 'model'], '--policy model needs --model DIR'],
+    [['--suite', 'goal', '--model', 'public/models/x'], '--model only applies to --policy model'],
     [['--suite', 'goal', '--perturb', 'shift,gravity'], 'unknown perturbation "gravity". Valid perturbations: shift, push, distractor, friction, camera'],
     [['--suite', 'goal', '--trials', '0'], '--trials must be an integer'],
     [['--suite', 'goal', '--seed', '-4'], '--seed'],
