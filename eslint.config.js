@@ -4,7 +4,7 @@ import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 
 export default tseslint.config(
-  { ignores: ['dist', 'node_modules', 'public', 'training', 'test-results', 'coverage', '.gl', 'data'] },
+  { ignores: ['dist', 'node_modules', 'public', 'training', 'test-results', 'coverage', '.gl', 'data', 'tmp', 'runs'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
