@@ -77,23 +77,12 @@ interface Job {
 const jobs: Job[] = Array.from({ length: episodes }, (_, i) => ({ index: i, task: tasks[i % tasks.length].id, seed: seed0 + i }));
 
 /** One line per attempted episode, appended as they finish: the source of truth for the card and --resume. */
-interface LogEntry {
+type LogEntry = Pick<EpisodeResult, 'task' | 'suite' | 'seed' | 'instruction' | 'success' | 'steps' | 'reason' | 'completed' | 'goals' | 'wall_ms' | 'timing'> & {
   index: number;
-  task: string;
-  suite: string;
-  seed: number;
-  instruction: string;
-  success: boolean;
-  steps: number;
-  reason: string | null;
-  completed: number;
-  goals: number;
-  wall_ms: number;
-  timing: EpisodeResult['timing'];
   /** Episode directories written (chains: one per completed goal). */
   dirs: string[];
   frames: number;
-}
+};
 const logPath = join(outDir, 'episodes.jsonl');
 const previous = new Map<number, LogEntry>();
 if (existsSync(outDir) && readdirSync(outDir).length > 0) {

@@ -35,22 +35,14 @@ export interface ChainSummary {
   success_at_length: number[];
 }
 
-export interface EvalReport {
-  suite: string;
-  policy: string;
-  model: string | null;
-  backend: string;
-  seed: number;
-  trials: number;
+export interface EvalReport extends ReportMeta {
   /** How seeds were assigned: trial k of every task uses seed + k. */
   seeding: string;
-  perturbations: string[];
   success_rate: number;
   avg_completed_length?: number;
   chains?: ChainSummary;
   tasks: TaskSummary[];
   episodes: EpisodeRecord[];
-  wall_s: number;
 }
 
 export interface ReportMeta {
