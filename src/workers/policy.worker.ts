@@ -31,6 +31,17 @@ let switching: Promise<void> | null = null;
 
 class DeviceLostError extends Error {}
 
+/**
+ * Session runs one at a time. Two overlapping runs on one session (a preview and a benchmark, say) are not
+ * supported by onnxruntime-web: on WebGPU they can hang the worker outright.
+ */
+let queue: Promise<unknown> = Promise.resolve();
+function exclusive<T>(fn: () => Promise<T>): Promise<T> {
+  const run = queue.then(fn, fn);
+  queue = run.catch(() => undefined);
+  return run;
+}
+
 async function probeWebGpu(): Promise<{ device: GPUDevice | null; note: string | null }> {
   const gpu = (self.navigator as Navigator & { gpu?: GPU }).gpu;
   if (!gpu) return { device: null, note: 'this browser exposes no WebGPU (navigator.gpu is missing)' };
@@ -111,6 +122,39 @@ function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return m;
 }
 
+/** The same observation through WebGPU and WASM: how far apart every output is. */
+async function compareOn(req: InferRequest): Promise<BackendComparison | null> {
+  if (!device || backend !== 'webgpu') return null;
+  const gpu = await session('webgpu');
+  const cpu = await session('wasm');
+  const obs = observation(req);
+  const t0 = performance.now();
+  const a = await gpu.forward(obs);
+  const t1 = performance.now();
+  const b = await cpu.forward(obs);
+  const t2 = performance.now();
+  const maxAbs: Record<string, number> = {};
+  for (const name of Object.keys(b)) maxAbs[name] = a[name] ? maxAbsDiff(a[name].data, b[name].data) : Infinity;
+  const tokens = cpu.tokenize(req.instruction);
+  const da = decodeOutputs(cpu.manifest, a, req.proprio, tokens);
+  const db = decodeOutputs(cpu.manifest, b, req.proprio, tokens);
+  return { maxAbsDiff: maxAbs, actionMaxAbsDiff: maxAbsDiff(da.actions.flat(), db.actions.flat()), ms: { webgpu: t1 - t0, wasm: t2 - t1 } };
+}
+
+/** Per-run inference times on one backend, after one untimed run. */
+async function timeOn(req: InferRequest, which: Backend, runs: number): Promise<number[]> {
+  const s = await session(which);
+  const obs = observation(req);
+  await s.decide(obs);
+  const out: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    await s.decide(obs);
+    out.push(performance.now() - t0);
+  }
+  return out;
+}
+
 const api: PolicyWorkerApi = {
   async load(opts: PolicyLoadOptions, onProgress?: (p: LoadProgress) => void): Promise<PolicyLoadInfo> {
     const t0 = performance.now();
@@ -187,7 +231,7 @@ const api: PolicyWorkerApi = {
   },
 
   async infer(req: InferRequest): Promise<InferResult> {
-    const { decision, backend: used, ms } = await decideLive(req);
+    const { decision, backend: used, ms } = await exclusive(() => decideLive(req));
     return { epoch: req.epoch, step: req.step, backend: used, ms, decision };
   },
 
@@ -207,35 +251,12 @@ const api: PolicyWorkerApi = {
     return performance.now();
   },
 
-  async compareBackends(req: InferRequest): Promise<BackendComparison | null> {
-    if (!device || backend !== 'webgpu') return null;
-    const gpu = await session('webgpu');
-    const cpu = await session('wasm');
-    const obs = observation(req);
-    const t0 = performance.now();
-    const a = await gpu.forward(obs);
-    const t1 = performance.now();
-    const b = await cpu.forward(obs);
-    const t2 = performance.now();
-    const maxAbs: Record<string, number> = {};
-    for (const name of Object.keys(b)) maxAbs[name] = a[name] ? maxAbsDiff(a[name].data, b[name].data) : Infinity;
-    const tokens = cpu.tokenize(req.instruction);
-    const da = decodeOutputs(cpu.manifest, a, req.proprio, tokens);
-    const db = decodeOutputs(cpu.manifest, b, req.proprio, tokens);
-    return { maxAbsDiff: maxAbs, actionMaxAbsDiff: maxAbsDiff(da.actions.flat(), db.actions.flat()), ms: { webgpu: t1 - t0, wasm: t2 - t1 } };
+  compareBackends(req: InferRequest): Promise<BackendComparison | null> {
+    return exclusive(() => compareOn(req));
   },
 
-  async timeInference(req: InferRequest, which: Backend, runs: number): Promise<number[]> {
-    const s = await session(which);
-    const obs = observation(req);
-    await s.decide(obs);
-    const out: number[] = [];
-    for (let i = 0; i < runs; i++) {
-      const t0 = performance.now();
-      await s.decide(obs);
-      out.push(performance.now() - t0);
-    }
-    return out;
+  timeInference(req: InferRequest, which: Backend, runs: number): Promise<number[]> {
+    return exclusive(() => timeOn(req, which, runs));
   },
 
   injectFault(kind) {
