@@ -49,6 +49,19 @@ run('eval browser backend', () => {
     }
   }, 300_000);
 
+  it('evaluates the shipped model end to end (pipeline check, not its success rate)', async () => {
+    const model = await openBackend('browser', { policy: 'model', model: 'models/vla-small', perturbations: [], workers: 1, distDir: DIST, build: false });
+    backends.push(model);
+    const jobs = [JOBS[0], { task: 'chains/five', seed: 1_000_003 }];
+    for (const j of jobs) {
+      const r = await model.run(j, 0);
+      expect(r).toMatchObject({ task: j.task, seed: j.seed });
+      expect(r.steps, `${j.task}: the model drove the arm`).toBeGreaterThan(0);
+      // Success is the model's business; an episode must end by its predicate, step limit or a stated fault.
+      if (!r.success) expect(r.reason, `${j.task} failure reason`).toMatch(/step limit|fault|physics|stopped/);
+    }
+  }, 300_000);
+
   it('applies the same seeded perturbations as Node', async () => {
     const names: PerturbationName[] = ['shift', 'push', 'distractor', 'friction'];
     const [browser, node] = [await open('browser', names), await open('node', names)];
