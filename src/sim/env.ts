@@ -1,7 +1,7 @@
 import type { MainModule, MjData, MjModel } from './mujoco';
 import { getMujoco } from './mujoco';
 import { buildSceneXml, CAMERA_SPECS, GRIPPER_OPEN, HOME_QPOS, JOINT_RANGES } from './scene';
-import { choleskySolve } from './linalg';
+import { choleskyFactor, choleskySubstitute } from './linalg';
 import {
   clamp, quatFromMat, quatFromRotVec, quatMul, quatConj, quatNormalize, rotVecFromQuat, yawOfMat,
   type Quat, type Vec3,
@@ -274,6 +274,9 @@ export class TabletopEnv {
     const J = new Float64Array(6 * 7);
     const A = new Float64Array(36);
     const e = new Float64Array(6);
+    const dq = new Float64Array(7);
+    const z = new Float64Array(7);
+    const Jz = new Float64Array(6);
     for (let it = 0; it < IK_ITERS; it++) {
       mj.mj_kinematics(m, ik);
       mj.mj_comPos(m, ik);
@@ -294,7 +297,7 @@ export class TabletopEnv {
           J[(r + 3) * 7 + c] = jacrV[r * nv + this.armDofAdr[c]];
         }
       }
-      // A = J J^T + lambda^2 I ; y = A^-1 e ; dq = J^T y
+      // A = J J^T + lambda^2 I, factored once for both solves below.
       for (let r = 0; r < 6; r++) {
         for (let c = 0; c < 6; c++) {
           let s = 0;
@@ -302,32 +305,23 @@ export class TabletopEnv {
           A[r * 6 + c] = s + (r === c ? IK_DAMPING * IK_DAMPING : 0);
         }
       }
-      const y = e.slice();
-      choleskySolve(A, y, 6);
-      const dq = new Float64Array(7);
+      choleskyFactor(A, 6);
+      // dq = J^T A^-1 e (e is not needed after this, so it holds y = A^-1 e).
+      choleskySubstitute(A, e, 6);
       for (let c = 0; c < 7; c++) {
         let s = 0;
-        for (let r = 0; r < 6; r++) s += J[r * 7 + c] * y[r];
+        for (let r = 0; r < 6; r++) s += J[r * 7 + c] * e[r];
         dq[c] = s;
       }
       // Posture term projected into the null space: dq += (I - J^T A^-1 J) z.
-      const z = new Float64Array(7);
       for (let c = 0; c < 7; c++) z[c] = POSTURE_GAIN * (HOME_QPOS[c] - q[this.armQposAdr[c]]);
       z[6] = 0; // the wrist roll is set by the yaw target, not the posture
-      const Jz = new Float64Array(6);
       for (let r = 0; r < 6; r++) {
         let s = 0;
         for (let k = 0; k < 7; k++) s += J[r * 7 + k] * z[k];
         Jz[r] = s;
       }
-      for (let r = 0; r < 6; r++) {
-        for (let c = 0; c < 6; c++) {
-          let s = 0;
-          for (let k = 0; k < 7; k++) s += J[r * 7 + k] * J[c * 7 + k];
-          A[r * 6 + c] = s + (r === c ? IK_DAMPING * IK_DAMPING : 0);
-        }
-      }
-      choleskySolve(A, Jz, 6);
+      choleskySubstitute(A, Jz, 6);
       for (let c = 0; c < 7; c++) {
         let s = 0;
         for (let r = 0; r < 6; r++) s += J[r * 7 + c] * Jz[r];

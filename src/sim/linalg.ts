@@ -1,7 +1,7 @@
 // Dense linear algebra for the controller's tiny systems (6x6, 7x7); allocation-free on the hot path.
 
-/** Solve A x = b in place for symmetric positive-definite A (n x n, row-major) by Cholesky. */
-export function choleskySolve(A: Float64Array, b: Float64Array, n: number): void {
+/** Factor symmetric positive-definite A (n x n, row-major) in place into its Cholesky factor L (lower). */
+export function choleskyFactor(A: Float64Array, n: number): void {
   for (let j = 0; j < n; j++) {
     let d = A[j * n + j];
     for (let k = 0; k < j; k++) d -= A[j * n + k] * A[j * n + k];
@@ -13,14 +13,18 @@ export function choleskySolve(A: Float64Array, b: Float64Array, n: number): void
       A[i * n + j] = s / d;
     }
   }
+}
+
+/** Solve L L^T x = b in place, with L from `choleskyFactor`; one factor serves many right-hand sides. */
+export function choleskySubstitute(L: Float64Array, b: Float64Array, n: number): void {
   for (let i = 0; i < n; i++) {
     let s = b[i];
-    for (let k = 0; k < i; k++) s -= A[i * n + k] * b[k];
-    b[i] = s / A[i * n + i];
+    for (let k = 0; k < i; k++) s -= L[i * n + k] * b[k];
+    b[i] = s / L[i * n + i];
   }
   for (let i = n - 1; i >= 0; i--) {
     let s = b[i];
-    for (let k = i + 1; k < n; k++) s -= A[k * n + i] * b[k];
-    b[i] = s / A[i * n + i];
+    for (let k = i + 1; k < n; k++) s -= L[k * n + i] * b[k];
+    b[i] = s / L[i * n + i];
   }
 }
