@@ -2,6 +2,7 @@ import { readFileSync, existsSync } from 'node:fs';
 import * as ortWeb from 'onnxruntime-web';
 import * as ortNode from 'onnxruntime-node';
 import { OnnxPolicy, type OrtModule, type PolicyObservation } from '../../src/policy/onnxPolicy';
+import { timeDecisions } from '../../src/policy/timing';
 import { round, type BenchSection } from './section';
 
 // The shipped model's inference time, batch 1, one thread, in onnxruntime-web's WASM backend and in native
@@ -13,17 +14,6 @@ const DIR = 'public/models/vla-small';
 function percentile(xs: number[], p: number): number {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.floor(p * s.length))];
-}
-
-async function time(policy: OnnxPolicy, obs: PolicyObservation, n: number): Promise<number[]> {
-  for (let i = 0; i < 5; i++) await policy.decide(obs); // the first runs compile and allocate
-  const ms: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const t0 = performance.now();
-    await policy.decide(obs);
-    ms.push(performance.now() - t0);
-  }
-  return ms;
 }
 
 const section: BenchSection = {
@@ -47,8 +37,8 @@ const section: BenchSection = {
     const w: number[] = [];
     const c: number[] = [];
     for (let r = 0; r < 4; r++) {
-      w.push(...(await time(web, obs, n / 4)));
-      c.push(...(await time(node, obs, n / 4)));
+      w.push(...(await timeDecisions(web, obs, n / 4, 5)));
+      c.push(...(await timeDecisions(node, obs, n / 4, 5)));
     }
     await web.release();
     await node.release();

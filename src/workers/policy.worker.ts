@@ -4,6 +4,7 @@ import * as ort from 'onnxruntime-web/webgpu';
 import wasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url';
 import mjsUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.mjs?url';
 import { OnnxPolicy, type OrtModule, type PolicyObservation } from '../policy/onnxPolicy';
+import { timeDecisions } from '../policy/timing';
 import { parseManifest, ManifestError, type Manifest } from '../policy/manifest';
 import { decodeOutputs } from '../policy/decode';
 import { clearModelCache, expectedBytes, fetchModelBytes, type LoadProgress } from '../policy/modelLoader';
@@ -143,16 +144,7 @@ async function compareOn(req: InferRequest): Promise<BackendComparison | null> {
 
 /** Per-run inference times on one backend, after one untimed run. */
 async function timeOn(req: InferRequest, which: Backend, runs: number): Promise<number[]> {
-  const s = await session(which);
-  const obs = observation(req);
-  await s.decide(obs);
-  const out: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const t0 = performance.now();
-    await s.decide(obs);
-    out.push(performance.now() - t0);
-  }
-  return out;
+  return timeDecisions(await session(which), observation(req), runs);
 }
 
 const api: PolicyWorkerApi = {

@@ -1,0 +1,13 @@
+import type { OnnxPolicy, PolicyObservation } from './onnxPolicy';
+
+/** Wall time of `runs` full decisions (preprocess, run, decode) after `warmup` untimed ones, in ms. */
+export async function timeDecisions(policy: Pick<OnnxPolicy, 'decide'>, obs: PolicyObservation, runs: number, warmup = 1): Promise<number[]> {
+  for (let i = 0; i < warmup; i++) await policy.decide(obs); // the first runs compile kernels and allocate
+  const ms: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    await policy.decide(obs);
+    ms.push(performance.now() - t0);
+  }
+  return ms;
+}
