@@ -7,7 +7,7 @@ import { modelExtras } from '../state/modelDecision';
 import { usePolicyStore } from '../state/policyStore';
 import { useUiStore } from '../state/uiStore';
 import type { StepRecord } from '../workers/protocol';
-import { attentionView, drawHeatmap, headOptions } from './attentionView';
+import { attentionView, drawHeatmap, drawKeypoints, headOptions } from './attentionView';
 import { GRIPPER_COLOR, GT_COLOR, OBJECT_COLOR } from './overlayColors';
 
 const TITLE: Record<CameraName, string> = { front: 'Front camera', wrist: 'Wrist camera' };
@@ -170,7 +170,6 @@ function AttentionControls() {
   const layers = att?.layers ?? info?.attention.layers ?? 1;
   const heads = att?.heads ?? info?.attention.heads ?? 1;
   const av = att && show ? attentionView(att, query, head) : null;
-  const pct = (x: number | undefined) => `${Math.round(100 * (x ?? 0))}%`;
   return (
     <div className="attention-controls" data-testid="attention-controls">
       <label className="toggle" title="Where the model looked: cross-attention of the chosen query token over image patches and words">
@@ -201,13 +200,20 @@ function AttentionControls() {
         <span
           className="attention-share muted"
           data-testid="attention-share"
-          title={`Share of the "${query}" query's attention: front camera ${pct(av.share.front)}, wrist camera ${pct(av.share.wrist)}, instruction words ${pct(av.share.text)}, proprioception ${pct(av.share.proprio)}`}
+          title={`Share of the "${query}" query's attention: front camera ${pct(av.share.front)}, wrist camera ${pct(av.share.wrist)}, instruction words ${pct(av.share.text)}, proprioception ${pct(av.share.proprio)}${keypointShare(av.share)}`}
         >
           proprio {pct(av.share.proprio)}
         </span>
       )}
     </div>
   );
+}
+
+const pct = (x: number | undefined) => `${Math.round(100 * (x ?? 0))}%`;
+
+function keypointShare(share: Record<string, number>): string {
+  const kp = CAMERAS.filter((c) => share[`${c}_keypoints`] !== undefined);
+  return kp.map((c) => `, ${c} keypoints ${pct(share[`${c}_keypoints`])}`).join('');
 }
 
 /** "attention 61%": how much of the chosen query's attention falls on this camera at the step on screen. */
@@ -217,11 +223,20 @@ function CameraCaption({ cam }: { cam: CameraName }) {
   const query = useUiStore((s) => s.attentionQuery);
   const head = useUiStore((s) => s.attentionHead);
   const att = modelExtras(view?.decision)?.attention;
-  const share = att && show ? attentionView(att, query, head)?.share[cam] : undefined;
+  const shares = att && show ? attentionView(att, query, head)?.share : undefined;
+  const share = shares?.[cam];
+  // Models with spatial-softmax keypoints see each camera twice: as image tokens and as keypoint tokens.
+  const keypoints = shares?.[`${cam}_keypoints`];
   return (
     <figcaption>
       {TITLE[cam]}
-      {share !== undefined && <span className="camera-share"> · {Math.round(100 * share)}% of attention</span>}
+      {share !== undefined && (
+        <span className="camera-share">
+          {' '}
+          · {Math.round(100 * (share + (keypoints ?? 0)))}% of attention
+          {keypoints !== undefined && ` (keypoints ${Math.round(100 * keypoints)}%)`}
+        </span>
+      )}
     </figcaption>
   );
 }
@@ -265,6 +280,7 @@ export function CameraViews() {
           const c = heatRefs.current[cam];
           if (!c) continue;
           drawHeatmap(c, av?.images[cam] ?? null, av?.imageMax ?? 0);
+          drawKeypoints(c, av?.keypoints[cam] ?? null, av?.keypointMax ?? 0);
           // Which step's attention is on screen: tests wait on it instead of guessing frame timing.
           c.dataset.step = av ? String(view.step) : '';
           c.dataset.choice = av ? `${ui.attentionQuery}/${ui.attentionHead}` : '';

@@ -25,8 +25,12 @@ export interface AttentionView {
   imageMax: number;
   /** Weights over the instruction's token slots. */
   text: Float32Array | null;
-  /** Fraction of the query's attention on each context segment (front, wrist, text, proprio). */
+  /** Fraction of the query's attention on each context segment (front, wrist, text, proprio, keypoints). */
   share: Record<string, number>;
+  /** Per camera, the model's keypoints (u, v in 0..1) with the query's weight on each; null without them. */
+  keypoints: Record<CameraName, { uv: Float32Array; weights: Float32Array } | null>;
+  /** Largest weight on one keypoint over both cameras: the keypoint markers' common scale. */
+  keypointMax: number;
 }
 
 export function attentionView(a: AttentionMaps, query: string, head: string): AttentionView | null {
@@ -46,7 +50,15 @@ export function attentionView(a: AttentionMaps, query: string, head: string): At
     for (let i = seg.start; i < seg.start + seg.length; i++) sum += w[i];
     share[seg.name] = sum;
   }
-  return { images, imageMax, text: segmentSlice(a, w, 'text')?.values ?? null, share };
+  const keypoints = {} as AttentionView['keypoints'];
+  let keypointMax = 0;
+  for (const cam of CAMERAS) {
+    const s = segmentSlice(a, w, `${cam}_keypoints`);
+    const uv = a.keypoints?.[cam];
+    keypoints[cam] = s && uv ? { uv, weights: s.values } : null;
+    if (s && uv) for (const v of s.values) keypointMax = Math.max(keypointMax, v);
+  }
+  return { images, imageMax, text: segmentSlice(a, w, 'text')?.values ?? null, share, keypoints, keypointMax };
 }
 
 // A perceptual ramp (inferno's upper half): low attention stays see-through so the scene shows, high
@@ -67,6 +79,28 @@ export function heatColor(v: number): [number, number, number, number] {
   const [a, b] = [STOPS[i], STOPS[i + 1]];
   const alpha = Math.round(255 * 0.78 * Math.pow(t, 1.3));
   return [a[0] + f * (b[0] - a[0]), a[1] + f * (b[1] - a[1]), a[2] + f * (b[2] - a[2]), alpha];
+}
+
+/**
+ * The keypoints the model reads as coordinates, over the heatmap: a ring per keypoint, its size and colour
+ * from the query's weight on that keypoint token. Keypoints under 5% of the largest are left out: a
+ * keypoint the query ignores says nothing about what it does.
+ */
+export function drawKeypoints(canvas: HTMLCanvasElement, kp: { uv: Float32Array; weights: Float32Array } | null, max: number): void {
+  const g = canvas.getContext('2d');
+  if (!g || !kp || max <= 0) return;
+  const { width: w, height: h } = canvas;
+  const unit = Math.min(w, h) / 64; // one model pixel
+  for (let j = 0; j < kp.weights.length; j++) {
+    const t = kp.weights[j] / max;
+    if (t < 0.05) continue;
+    const [r, gg, b] = heatColor(0.35 + 0.65 * t);
+    g.beginPath();
+    g.arc(kp.uv[2 * j] * w, kp.uv[2 * j + 1] * h, unit * (1.2 + 2.8 * Math.sqrt(t)), 0, 2 * Math.PI);
+    g.lineWidth = Math.max(1, unit * 0.6);
+    g.strokeStyle = `rgba(${r | 0}, ${gg | 0}, ${b | 0}, ${0.5 + 0.5 * t})`;
+    g.stroke();
+  }
 }
 
 let scratch: HTMLCanvasElement | null = null;

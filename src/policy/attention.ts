@@ -8,6 +8,11 @@ export interface AttentionMaps {
   context: number;
   segments: Manifest['attention']['segments'];
   data: Float32Array;
+  /**
+   * Models with spatial-softmax keypoints: per camera, K (u, v) pairs in 0..1 image coordinates. Keypoint j
+   * of camera c is the context token at segment `${c}_keypoints` start + j.
+   */
+  keypoints?: Record<string, Float32Array>;
 }
 
 export type HeadChoice = { layer: number; head: number } | 'mean' | 'rollout';

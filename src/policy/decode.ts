@@ -118,6 +118,12 @@ export function decodeOutputs(m: Manifest, raw: Raw, proprio: ArrayLike<number>,
   });
   const att = get('attention');
   const [, L, Hh, , N] = att.dims;
+  const kpRaw = raw.keypoints;
+  let keypoints: Record<string, Float32Array> | undefined;
+  if (kpRaw) {
+    const K = kpRaw.dims[2];
+    keypoints = Object.fromEntries(CAMERAS.map((cam, c) => [cam, kpRaw.data.slice(c * K * 2, (c + 1) * K * 2)]));
+  }
   return {
     actions,
     path,
@@ -129,7 +135,7 @@ export function decodeOutputs(m: Manifest, raw: Raw, proprio: ArrayLike<number>,
       boxes,
       confidence: { plan: planConf, subtask: ps[subtaskIndex], move: pm[moveIdx] },
     },
-    attention: { layers: L, heads: Hh, queries: m.attention.queries, context: N, segments: m.attention.segments, data: att.data },
+    attention: { layers: L, heads: Hh, queries: m.attention.queries, context: N, segments: m.attention.segments, data: att.data, keypoints },
     tokens: { words: tokens.words, unknown: tokens.unknown, truncated: tokens.truncated },
     fault,
   };

@@ -14,7 +14,7 @@ import type { PolicyDecision } from '../../src/workers/protocol';
 let decision: ModelDecision;
 
 beforeAll(async () => {
-  const dir = 'public/models/vla-small';
+  const dir = process.env.PARITY_MODEL_DIR ?? 'public/models/vla-small';
   const manifest = JSON.parse(readFileSync(`${dir}/manifest.json`, 'utf8'));
   ort.env.wasm.numThreads = 1;
   const policy = await OnnxPolicy.load(ort as unknown as OrtModule, new Uint8Array(readFileSync(`${dir}/${manifest.model}`)), manifest);
@@ -46,6 +46,20 @@ describe('attention views', () => {
     expect(parseHead('L9H9', decision.attention)).toEqual({ layer: decision.attention.layers - 1, head: decision.attention.heads - 1 });
     expect(parseHead('rollout', decision.attention)).toBe('rollout');
     expect(parseHead('nonsense', decision.attention)).toBe('mean');
+  });
+
+  it("places the model's keypoints in each camera image, weighted by the query's attention on them", () => {
+    const a = decision.attention;
+    const v = attentionView(a, 'action', 'mean')!;
+    for (const cam of ['front', 'wrist'] as const) {
+      const kp = v.keypoints[cam]!;
+      const seg = a.segments.find((s) => s.name === `${cam}_keypoints`)!;
+      expect(kp.uv).toHaveLength(2 * seg.length);
+      expect(kp.weights).toHaveLength(seg.length);
+      for (const x of kp.uv) expect(x > 0 && x < 1).toBe(true);
+      expect(kp.weights.reduce((s, x) => s + x, 0)).toBeCloseTo(v.share[`${cam}_keypoints`], 5);
+    }
+    expect(v.keypointMax).toBeGreaterThan(0);
   });
 
   it('one head differs from the mean of all heads', () => {

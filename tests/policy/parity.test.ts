@@ -5,7 +5,8 @@ import { OnnxPolicy, type OrtModule } from '../../src/policy/onnxPolicy';
 import { tokenize } from '../../src/policy/tokenizer';
 
 // The shipped model in onnxruntime-web (WASM, in Node) against the PyTorch outputs saved at export.
-const DIR = 'public/models/vla-small';
+// PARITY_MODEL_DIR checks another export (e.g. a candidate before it replaces the shipped one).
+const DIR = process.env.PARITY_MODEL_DIR ?? 'public/models/vla-small';
 // The model is committed; its absence is a failure, not a skip.
 
 interface Sample {

@@ -4,9 +4,9 @@ import torch
 from vla.model import ModelConfig, VLAPolicy, OUTPUT_NAMES
 
 
-def _model(seed=0):
+def _model(seed=0, keypoints=0):
     torch.manual_seed(seed)
-    return VLAPolicy(ModelConfig(vocab_size=20, n_verbs=7, n_objects=8, n_moves=10)).eval()
+    return VLAPolicy(ModelConfig(vocab_size=20, n_verbs=7, n_objects=8, n_moves=10, keypoints=keypoints)).eval()
 
 
 def _inputs(B=2):
@@ -30,6 +30,37 @@ def test_output_shapes():
     assert {k: tuple(v.shape) for k, v in out.items()} == expect
     assert cfg.context_len == 64 + 64 + 24 + 1
     assert 0 <= out["gripper_points"].min() and out["gripper_points"].max() <= 1
+
+
+def test_keypoint_tokens_extend_the_context():
+    m = _model(keypoints=6)
+    segs = m.cfg.segments()
+    assert [s["name"] for s in segs] == ["front", "wrist", "text", "proprio", "front_keypoints", "wrist_keypoints"]
+    assert m.cfg.context_len == 153 + 2 * 6 == segs[-1]["start"] + segs[-1]["length"]
+    with torch.no_grad():
+        out = dict(zip(m.output_names, m(*_inputs())))
+    att = out["attention"]
+    assert att.shape[-1] == m.cfg.context_len
+    assert torch.allclose(att.sum(-1), torch.ones(()), atol=1e-5)
+    assert out["keypoints"].shape == (2, 2, 6, 2)
+    assert 0 < out["keypoints"].min() and out["keypoints"].max() < 1
+
+
+def test_keypoint_is_the_expected_position_of_its_channel():
+    """A keypoint channel that fires on one pixel of the 16x16 map lands on that pixel's centre, u right, v down
+    in -1..1: the geometry the decoder relies on to read positions."""
+    m = _model(keypoints=2)
+    stem = m.stems["front"]
+    feat = torch.zeros(1, m.cfg.stem_channels[1], 16, 16)
+    feat[0, 0, 3, 12] = 1.0  # row 3 (v), column 12 (u)
+    with torch.no_grad():
+        stem.kp_conv.weight.zero_()
+        stem.kp_conv.bias.zero_()
+        stem.kp_conv.weight[0, 0] = 60.0  # sharp softmax on channel 0; channel 1 stays uniform
+        p = torch.softmax(stem.kp_conv(feat).flatten(2), -1)
+        uv = torch.matmul(p, stem.kp_uv)[0]
+    assert torch.allclose(uv[0], torch.tensor([-1 + (2 * 12 + 1) / 16, -1 + (2 * 3 + 1) / 16]), atol=1e-4)
+    assert torch.allclose(uv[1], torch.zeros(2), atol=1e-6)  # uniform attention -> image centre
 
 
 def test_attention_rows_sum_to_one_and_skip_padding():

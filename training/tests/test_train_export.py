@@ -6,7 +6,7 @@ import torch
 
 from conftest import TINY, ort
 from vla.export import load_run
-from vla.model import INPUT_NAMES, OUTPUT_NAMES
+from vla.model import INPUT_NAMES, OUTPUT_NAMES, KEYPOINTS_OUTPUT
 
 
 def test_run_outputs(trained_run):
@@ -17,6 +17,24 @@ def test_run_outputs(trained_run):
     assert [r["step"] for r in rows] == [2, 4, 6]
     s = json.loads((trained_run / "summary.json").read_text())
     assert s["finished"] and s["params"] > 100_000 and s["train_time_s"] > 0
+
+
+def test_two_process_training_is_deterministic(dataset_dir, tmp_path):
+    """Data-parallel training (2 processes, gradients averaged over gloo) checkpoints from rank 0 and gives
+    the same weights twice from the same seed."""
+    from vla.train import main
+    args = ["--data", str(dataset_dir), "--seed", "5", "--processes", "2"] + TINY
+    args = [a if a != "6" else "4" for a in args]  # 4 steps
+    sa = main(args + ["--out", str(tmp_path / "a")])
+    main(args + ["--out", str(tmp_path / "b")])
+    assert sa["processes"] == 2 and sa["finished"]
+    a = torch.load(tmp_path / "a" / "latest.pt")
+    b = torch.load(tmp_path / "b" / "latest.pt")
+    assert a["step"] == 4 and a["config"]["processes"] == 2
+    for k in a["model"]:
+        assert torch.equal(a["model"][k], b["model"][k]), k
+    one = torch.load(tmp_path / "a" / "ckpt_0000003.pt")["model"]
+    assert any(not torch.equal(one[k], a["model"][k]) for k in one)  # it trained
 
 
 def test_resume_is_exact(dataset_dir, tmp_path):
@@ -52,10 +70,11 @@ def test_manifest(exported):
     a = m["action"]
     assert a["chunk_length"] == 8 and a["control_hz"] == 10 and len(a["dims"]) == 7
     assert a["mean"][6] == 0 and a["std"][6] == 1 and a["gripper"] == "-1 open, +1 close"
-    assert [o["name"] for o in m["outputs"]] == list(OUTPUT_NAMES)
+    assert [o["name"] for o in m["outputs"]] == list(OUTPUT_NAMES) + [KEYPOINTS_OUTPUT]
     att = m["attention"]
-    assert [s["name"] for s in att["segments"]] == ["front", "wrist", "text", "proprio"]
-    assert att["segments"][0]["grid"] == [8, 8] and att["context_length"] == 153
+    assert [s["name"] for s in att["segments"]] == ["front", "wrist", "text", "proprio", "front_keypoints",
+                                                    "wrist_keypoints"]
+    assert att["segments"][0]["grid"] == [8, 8] and att["context_length"] == 153 + 2 * 16
     assert len(att["queries"]) == next(o for o in m["outputs"] if o["name"] == "attention")["shape"][3]
     assert set(m["vocab"]) == {"verbs", "objects", "moves"}
     p = m["provenance"]
@@ -70,7 +89,7 @@ def test_onnx_graph(exported):
     dtypes = {i.name: i.type.tensor_type.elem_type for i in g.input}
     assert list(dtypes) == list(INPUT_NAMES)
     assert dtypes["tokens"] == onnx.TensorProto.INT32 and dtypes["image_front"] == onnx.TensorProto.FLOAT
-    assert [o.name for o in g.output] == list(OUTPUT_NAMES)
+    assert [o.name for o in g.output] == list(OUTPUT_NAMES) + [KEYPOINTS_OUTPUT]
     m = json.loads((exported / "manifest.json").read_text())
     onnx_shapes = [[d.dim_value for d in o.type.tensor_type.shape.dim] for o in g.output]
     assert onnx_shapes == [o["shape"] for o in m["outputs"]]  # static, and as the manifest says
@@ -95,12 +114,13 @@ def test_onnxruntime_matches_torch_on_padded_inputs(exported, trained_run, tmp_p
     x = {"image_front": torch.randn(1, 3, 64, 64, generator=g), "image_wrist": torch.randn(1, 3, 64, 64, generator=g),
          "tokens": tokens, "proprio": torch.randn(1, 13, generator=g)}
     with torch.no_grad():
-        ref = dict(zip(OUTPUT_NAMES, model(*(x[n] for n in INPUT_NAMES))))
+        ref = dict(zip(model.output_names, model(*(x[n] for n in INPUT_NAMES))))
     spec = {k: {"dims": list(v.shape), "dtype": "int32" if v.dtype == torch.int32 else "float32",
                 "data": v.ravel().tolist()} for k, v in x.items()}
     (tmp_path / "in.json").write_text(json.dumps(spec))
     out = ort("run", exported / "model.onnx", tmp_path / "in.json")
-    for k in OUTPUT_NAMES:
+    assert KEYPOINTS_OUTPUT in ref
+    for k in ref:
         got = np.asarray(out[k]["data"], np.float32).reshape(out[k]["dims"])
         assert got.shape == tuple(ref[k].shape), k
         assert np.abs(got - ref[k].numpy()).max() <= 1e-4, k

@@ -23,7 +23,7 @@ import numpy as np
 import torch
 
 from .dataset import Stats, load_dataset, normalize_images
-from .model import INPUT_NAMES, OUTPUT_NAMES, ModelConfig, VLAPolicy, output_specs
+from .model import INPUT_NAMES, ModelConfig, VLAPolicy, output_names, output_specs
 from .tokenizer import Tokenizer
 from .vocab import FUTURE_STRIDE
 
@@ -188,6 +188,10 @@ def model_card(m: dict) -> str:
     fin = p["final"]
     f = lambda s, k: f"{fin[s][k]:.4f}" if s in fin and k in fin[s] else "n/a"  # noqa: E731
     q = m["attention"]["queries"]
+    kp = next((g["length"] for g in m["attention"]["segments"] if g["name"] == "front_keypoints"), 0)
+    kp_text = (f" The stem's 16x16 feature map (after the second block) also feeds {kp} spatial-softmax keypoints "
+               "per camera: each channel's expected image position (u, v) is embedded as one token, so object "
+               "positions reach the decoder as coordinates rather than as appearance within an 8x8-px cell.") if kp else ""
     return f"""# {m['name']}
 
 A small vision-language-action policy trained from scratch for the VLA Playground: it reads two 64x64 camera
@@ -211,7 +215,7 @@ Everything it knows it learned from this project's simulated demonstrations; no 
 ## Architecture
 
 Per camera, a 4-block conv stem (3x3 convs, strides 2-2-2-1, GroupNorm, FiLM-conditioned on the instruction)
-turns the image into an 8x8 grid of tokens. The instruction is embedded and passed
+turns the image into an 8x8 grid of tokens.{kp_text} The instruction is embedded and passed
 through one masked self-attention block; its masked mean is the FiLM vector. With a proprioception token the
 context is {m['attention']['context_length']} tokens. {len(q)} learned query tokens ({', '.join(q)}) go through
 {m['attention']['layers']} decoder layers (cross-attention to the context with {m['attention']['heads']} heads,
@@ -264,7 +268,7 @@ def export(run: Path, out: Path, name: str | None = None, verify: bool = True, c
         # (batch is fixed at 1); both are harmless, and parity with PyTorch is verified below.
         warnings.simplefilter("ignore")
         torch.onnx.export(model, tuple(inputs[0][n] for n in INPUT_NAMES), str(onnx_path),
-                          input_names=list(INPUT_NAMES), output_names=list(OUTPUT_NAMES),
+                          input_names=list(INPUT_NAMES), output_names=list(output_names(model.cfg)),
                           opset_version=17, do_constant_folding=True)
     import onnx
     proto = onnx.load(str(onnx_path))
@@ -285,7 +289,7 @@ def export(run: Path, out: Path, name: str | None = None, verify: bool = True, c
     samples = []
     with torch.no_grad():
         for s, x in zip(raw, inputs):
-            o = {k: v.numpy() for k, v in zip(OUTPUT_NAMES, model(*(x[n] for n in INPUT_NAMES)))}
+            o = {k: v.numpy() for k, v in zip(model.output_names, model(*(x[n] for n in INPUT_NAMES)))}
             samples.append({
                 "source": s["source"],
                 "instruction": s["instruction"],

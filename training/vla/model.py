@@ -30,6 +30,14 @@ INPUT_NAMES = ("image_front", "image_wrist", "tokens", "proprio")
 OUTPUT_NAMES = ("actions", "plan_verb_logits", "plan_object_logits", "subtask_logits", "move_logits",
                 "gripper_points", "box_logits", "boxes", "attention")
 
+# Models with keypoints add one output after these: "keypoints" (see output_specs).
+KEYPOINTS_OUTPUT = "keypoints"
+
+
+def output_names(cfg: "ModelConfig") -> tuple:
+    return OUTPUT_NAMES + ((KEYPOINTS_OUTPUT,) if cfg.keypoints else ())
+
+
 NEG_INF = -1e9  # additive mask: exp(-1e9 - max) underflows to exactly 0 in float32, so padded weights are 0
 
 
@@ -51,6 +59,7 @@ class ModelConfig:
     layers: int = 2
     text_layers: int = 1
     stem_channels: tuple = (32, 48, 64, 64)  # strides 2, 2, 2, 1 -> grid = image / 8
+    keypoints: int = 0  # spatial-softmax keypoints per camera (0 = none), appended to the context as tokens
     mlp_ratio: int = 2
     queries: tuple = field(default_factory=lambda: QUERY_NAMES)
 
@@ -79,6 +88,10 @@ class ModelConfig:
             {"name": "wrist", "start": n, "length": n, "grid": [gh, gw]},
             {"name": "text", "start": 2 * n, "length": self.max_tokens},
             {"name": "proprio", "start": 2 * n + self.max_tokens, "length": 1},
+        ] + [
+            {"name": f"{cam}_keypoints", "start": 2 * n + self.max_tokens + 1 + i * self.keypoints,
+             "length": self.keypoints}
+            for i, cam in enumerate(("front", "wrist")) if self.keypoints
         ]
 
     @property
@@ -154,6 +167,18 @@ class FiLMConv(nn.Module):
 
 
 class VisionStem(nn.Module):
+    """Conv stem -> 8x8 grid of tokens, plus optional spatial-softmax keypoints.
+
+    A 4 cm cube is 3-4 px in the 64 px front view, well inside one 8x8-px grid cell, so reading its position
+    off the grid tokens means learning sub-cell positions from appearance. Keypoints (Levine et al. 2016;
+    robomimic's default image encoder) make position explicit instead: each of K channels of the
+    language-conditioned 1/4-resolution feature map is soft-argmaxed to an expected (u, v), which becomes
+    a token. With FiLM upstream a channel can track "the object the instruction names", and the decoder
+    reads its coordinates linearly, which is what an end-effector delta needs.
+    """
+
+    KEYPOINT_BLOCK = 1  # output of the second conv block: 1/4 resolution (16x16 for a 64 px image)
+
     def __init__(self, cfg: ModelConfig):
         super().__init__()
         ch = cfg.stem_channels
@@ -167,13 +192,33 @@ class VisionStem(nn.Module):
         self.proj = nn.Conv2d(cin, cfg.d_model, 1)
         gh, gw = cfg.grid
         self.pos = nn.Parameter(torch.randn(gh * gw, cfg.d_model) * 0.02)
+        self.keypoints = cfg.keypoints
+        if self.keypoints:
+            kh, kw = cfg.image_hw[0] // 4, cfg.image_hw[1] // 4
+            self.kp_conv = nn.Conv2d(ch[self.KEYPOINT_BLOCK], self.keypoints, 1)
+            # Pixel-centre coordinates in -1..1, u right and v down, flattened row-major like the feature map.
+            v, u = torch.meshgrid(torch.linspace(-1 + 1 / kh, 1 - 1 / kh, kh),
+                                  torch.linspace(-1 + 1 / kw, 1 - 1 / kw, kw), indexing="ij")
+            self.register_buffer("kp_uv", torch.stack([u.reshape(-1), v.reshape(-1)], -1), persistent=False)
+            self.kp_embed = nn.Linear(2, cfg.d_model)
+            self.kp_id = nn.Parameter(torch.randn(self.keypoints, cfg.d_model) * 0.02)
 
     def forward(self, img, lang):
+        """Returns (grid tokens B x (gh*gw) x d, keypoint tokens B x K x d, keypoints B x K x 2 in -1..1),
+        the last two None without keypoints."""
         x = img
-        for blk in self.blocks:
+        feat = None
+        for i, blk in enumerate(self.blocks):
             x = blk(x, lang)
+            if i == self.KEYPOINT_BLOCK:
+                feat = x
         x = self.proj(x)                                   # B d gh gw
-        return x.flatten(2).transpose(1, 2) + self.pos     # B (gh*gw) d, row-major: token = row*gw + col
+        grid = x.flatten(2).transpose(1, 2) + self.pos     # row-major: token = row*gw + col
+        if not self.keypoints:
+            return grid, None, None
+        p = torch.softmax(self.kp_conv(feat).flatten(2), dim=-1)   # B K HW
+        uv = torch.matmul(p, self.kp_uv)                           # B K 2, expected position
+        return grid, self.kp_embed(uv) + self.kp_id, uv
 
 
 class DecoderLayer(nn.Module):
@@ -210,7 +255,8 @@ class VLAPolicy(nn.Module):
         self.stems = nn.ModuleDict({"front": VisionStem(cfg), "wrist": VisionStem(cfg)})
         self.proprio = MLP(cfg.proprio_dim, 2 * d, d)
         # Which segment a context token comes from (front, wrist, text, proprio).
-        self.type_emb = nn.Parameter(torch.randn(4, d) * 0.02)
+        # (+ front and wrist keypoints when the config has them).
+        self.type_emb = nn.Parameter(torch.randn(6 if cfg.keypoints else 4, d) * 0.02)
         self.query = nn.Parameter(torch.randn(len(cfg.queries), d) * 0.02)
         self.query_lang = nn.Linear(d, d)
         self.layers = nn.ModuleList(DecoderLayer(d, cfg.heads, cfg.mlp_ratio) for _ in range(cfg.layers))
@@ -225,7 +271,7 @@ class VLAPolicy(nn.Module):
         self.head_boxes = nn.ModuleDict({c: _head(d, O * 5) for c in ("front", "wrist")})
 
     def forward(self, image_front, image_wrist, tokens, proprio):
-        """Returns the tuple in OUTPUT_NAMES order (the ONNX outputs)."""
+        """Returns the tuple in output_names(cfg) order (the ONNX outputs)."""
         cfg = self.cfg
         B = image_front.shape[0]
         d = cfg.d_model
@@ -240,12 +286,16 @@ class VLAPolicy(nn.Module):
         pooled = (text * vf).sum(1) / vf.sum(1).clamp(min=1.0)
         lang = self.lang(pooled)
         # --- context tokens
-        front = self.stems["front"](image_front, lang) + self.type_emb[0]
-        wrist = self.stems["wrist"](image_wrist, lang) + self.type_emb[1]
+        front, kp_front, kp_front_uv = self.stems["front"](image_front, lang)
+        wrist, kp_wrist, kp_wrist_uv = self.stems["wrist"](image_wrist, lang)
         prop = (self.proprio(proprio) + self.type_emb[3]).unsqueeze(1)
-        ctx = torch.cat([front, wrist, text + self.type_emb[2], prop], dim=1)
-        # Only text can be padding: extend its mask with zeros for the image and proprio tokens.
-        ctx_bias = F.pad(bias, (front.shape[1] + wrist.shape[1], 1))
+        parts = [front + self.type_emb[0], wrist + self.type_emb[1], text + self.type_emb[2], prop]
+        if cfg.keypoints:
+            parts += [kp_front + self.type_emb[4], kp_wrist + self.type_emb[5]]
+        ctx = torch.cat(parts, dim=1)
+        # Only text can be padding: extend its mask with zeros for the other tokens (segments() order).
+        n_img = front.shape[1] + wrist.shape[1]
+        ctx_bias = F.pad(bias, (n_img, ctx.shape[1] - n_img - cfg.max_tokens))
         # --- query decoder
         q = self.query.unsqueeze(0) + self.query_lang(lang).unsqueeze(1)
         attn = []
@@ -267,17 +317,28 @@ class VLAPolicy(nn.Module):
         bx = bx.reshape(B, 2, O, 5)
         box_logits = bx[..., 0]
         boxes = torch.sigmoid(bx[..., 1:])
-        return actions, plan_verb, plan_obj, subtask, move, points, box_logits, boxes, attention
+        out = (actions, plan_verb, plan_obj, subtask, move, points, box_logits, boxes, attention)
+        if cfg.keypoints:
+            # -1..1 (pixel-centre grid) -> 0..1 image coordinates, like gripper_points and boxes.
+            out += (torch.stack([kp_front_uv, kp_wrist_uv], 1) * 0.5 + 0.5,)
+        return out
+
+    @property
+    def output_names(self) -> tuple:
+        return output_names(self.cfg)
 
     def forward_dict(self, batch: dict) -> dict:
-        out = self(*(batch[n] for n in INPUT_NAMES))
-        return dict(zip(OUTPUT_NAMES, out))
+        return dict(zip(self.output_names, self(*(batch[n] for n in INPUT_NAMES))))
 
 
 def output_specs(cfg: ModelConfig, batch: int = 1) -> list:
     """Name, shape and meaning of every ONNX output, for the manifest."""
     P, V, O, M = cfg.max_plan, cfg.n_verbs + 1, cfg.n_objects, cfg.n_moves
     Q = len(cfg.queries)
+    kp = [{"name": KEYPOINTS_OUTPUT, "shape": [batch, 2, cfg.keypoints, 2], "dtype": "float32",
+           "meaning": "per camera (front, wrist): the spatial-softmax keypoints' expected positions, normalised "
+                      "image coords (u right, v down, 0..1); keypoint j is context token "
+                      "attention.segments['<camera>_keypoints'].start + j"}] if cfg.keypoints else []
     return [
         {"name": "actions", "shape": [batch, cfg.chunk, cfg.action_dim], "dtype": "float32",
          "meaning": "action chunk a[t..t+chunk-1] in normalised units: action = value * action.std + action.mean "
@@ -302,7 +363,7 @@ def output_specs(cfg: ModelConfig, batch: int = 1) -> list:
         {"name": "attention", "shape": [batch, cfg.layers, cfg.heads, Q, cfg.context_len], "dtype": "float32",
          "meaning": "cross-attention weights of each query token over the context tokens, per decoder layer and "
                     "head; each row sums to 1 and padded text tokens get exactly 0 (layout: attention.segments)"},
-    ]
+    ] + kp
 
 
 def count_params(model: nn.Module) -> int:
