@@ -2,7 +2,7 @@
 // CALVIN-style completed length for chains, a summary table and a JSON report.
 //
 //   npm run eval -- --suite <spatial|object|goal|long|chains|all> --trials N --seed S --policy <expert|model>
-//                   [--model DIR] [--perturb a,b] [--out file.json] [--via node|browser] [--workers K]
+//                   [--model DIR] [--execution chunk:K|ensemble[:M]] [--perturb a,b] [--out file.json] [--via node|browser] [--workers K]
 //
 // Trial k of every task uses seed S + k. Exit codes: 0 ran (whatever the success rate), 1 crashed, 2 bad
 // request (unknown suite, task, policy or perturbation; the message lists the valid ones).
@@ -10,6 +10,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseEvalArgs, USAGE, type EvalOptions } from './lib/evalArgs';
+import { formatExecution } from '../src/policy/execution';
 import { openBackend, UsageError, type EpisodeJob } from './lib/evalBackends';
 import { buildReport, formatTable, type EvalReport } from './lib/evalReport';
 import { createProgress } from './lib/progress';
@@ -20,6 +21,7 @@ async function runEval(o: EvalOptions, log: (s: string) => void = (s) => process
   const backend = await openBackend(o.via, {
     policy: o.policy,
     model: o.model,
+    execution: o.execution,
     perturbations: o.perturbations,
     workers: o.workers,
     distDir: resolve(o.distDir),
@@ -54,6 +56,7 @@ async function runEval(o: EvalOptions, log: (s: string) => void = (s) => process
       suite: o.suite,
       policy: o.policy,
       model: o.model,
+      execution: o.execution ? formatExecution(o.execution) : null,
       backend: backend.name,
       seed: o.seed,
       trials: o.trials,

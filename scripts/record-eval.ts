@@ -15,6 +15,13 @@ interface Report {
   tasks: { id: string; trials: number; successes: number; success_rate: number }[];
   avg_completed_length?: number;
   wall_s?: number;
+  execution?: string | null;
+}
+
+// Reports written before --execution existed ran the default, chunk:4.
+function executionText(e: string | null | undefined): string {
+  const [kind, arg] = (e ?? 'chunk:4').split(':');
+  return kind === 'chunk' ? `chunk execution: the first ${arg} of each 8-step chunk, then re-plan` : `ACT temporal ensembling (m = ${arg})`;
 }
 
 const [file, dir = 'public/models/vla-small'] = process.argv.slice(2);
@@ -36,7 +43,7 @@ for (const t of r.tasks) {
 const suites = Object.fromEntries([...bySuite].map(([s, e]) => [s, { trials: e.n, successes: e.ok, success_rate: e.ok / e.n }]));
 const lines = [
   `Measured with \`npm run eval -- --suite ${r.suite} --trials ${r.trials} --seed ${r.seed} --policy model\` ` +
-    `(headless Chromium, the app's renderer, onnxruntime-web WASM; chunk execution k = 4 of 8; ${r.seeding ?? ''}).`,
+    `(headless Chromium, the app's renderer, onnxruntime-web WASM; ${executionText(r.execution)}; ${r.seeding ?? ''}).`,
   '',
   '| suite | trials | success |',
   '|---|---|---|',

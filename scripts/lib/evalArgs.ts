@@ -4,12 +4,14 @@ import { parseArgs } from 'node:util';
 import { parsePerturbations, PERTURBATIONS, type PerturbationName } from '../../src/sim/perturbations';
 import { SUITES, TASKS, tasksInSuite, type SuiteName, type TaskDef } from '../../src/sim/tasks';
 import { UsageError } from './evalBackends';
+import { DEFAULT_EXECUTION, parseExecution, type ExecutionMode } from '../../src/policy/execution';
 
 export const POLICIES = ['expert', 'model'] as const;
 export const EVAL_SEED_START = 1_000_000;
 
 export const USAGE = `usage: npm run eval -- --suite <${[...SUITES, 'all'].join('|')}> [--task ID[,ID...]] [--trials N] [--seed S]
-                      [--policy <${POLICIES.join('|')}>] [--model DIR] [--perturb NAME[,NAME...]] [--out FILE.json]
+                      [--policy <${POLICIES.join('|')}>] [--model DIR] [--execution chunk:K|ensemble[:M]]
+                      [--perturb NAME[,NAME...]] [--out FILE.json]
                       [--via <node|browser>] [--workers K] [--dist DIR] [--no-build]
 
   Runs N trials of every task of the suite (or of the --task list). Trial k (k = 0..N-1) of every task
@@ -18,6 +20,8 @@ export const USAGE = `usage: npm run eval -- --suite <${[...SUITES, 'all'].join(
 
   --policy expert   the scripted expert; runs in Node by default (--via node), or in the headless runner page
   --policy model    a learned policy (default --model public/models/vla-small); runs in the browser runner
+  --execution       how its action chunks run: chunk:K (first K actions, then re-plan; default chunk:4)
+                    or ensemble[:M] (query every step, ACT temporal ensembling with weights exp(-M * i))
   --perturb         seeded perturbations: ${PERTURBATIONS.join(', ')}
   --workers K       episodes in parallel (worker threads in Node, pages in the browser); default 1
   --out FILE        write the JSON report (DESIGN.md section 2); "-" writes it to stdout
@@ -30,6 +34,8 @@ export interface EvalOptions {
   seed: number;
   policy: string;
   model: string | null;
+  /** How the model's action chunks are executed (null for the expert). */
+  execution: ExecutionMode | null;
   perturbations: PerturbationName[];
   out: string | null;
   via: 'node' | 'browser';
@@ -71,6 +77,7 @@ export function parseEvalArgs(argv: string[]): EvalOptions {
         seed: { type: 'string', default: String(EVAL_SEED_START) },
         policy: { type: 'string', default: 'expert' },
         model: { type: 'string' },
+        execution: { type: 'string' },
         perturb: { type: 'string' },
         out: { type: 'string' },
         via: { type: 'string' },
@@ -104,6 +111,15 @@ export function parseEvalArgs(argv: string[]): EvalOptions {
   const policy = values.policy!;
   if (!(POLICIES as readonly string[]).includes(policy)) throw new UsageError(`unknown policy "${policy}". Valid policies: ${POLICIES.join(', ')}`);
   if (policy === 'expert' && values.model) throw new UsageError('--model only applies to --policy model');
+  if (policy === 'expert' && values.execution) throw new UsageError('--execution only applies to --policy model');
+  let execution: ExecutionMode | null = null;
+  if (policy === 'model') {
+    try {
+      execution = values.execution ? parseExecution(values.execution) : DEFAULT_EXECUTION;
+    } catch (e) {
+      throw new UsageError((e as Error).message);
+    }
+  }
   const via = (values.via ?? (policy === 'expert' ? 'node' : 'browser')) as 'node' | 'browser';
   if (via !== 'node' && via !== 'browser') throw new UsageError(`unknown backend "${via}". Valid: node, browser`);
   let perturbations: PerturbationName[];
@@ -122,6 +138,7 @@ export function parseEvalArgs(argv: string[]): EvalOptions {
     policy,
     // The shipped model unless --model names another (DESIGN.md section 2: --model is optional).
     model: policy === 'model' ? modelUrl(values.model ?? DEFAULT_MODEL_DIR) : null,
+    execution,
     perturbations,
     out: values.out ?? null,
     via,

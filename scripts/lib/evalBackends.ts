@@ -3,6 +3,7 @@ import { Worker } from 'node:worker_threads';
 import type { Page } from 'playwright-core';
 import { TabletopEnv } from '../../src/sim/env';
 import type { PerturbationName } from '../../src/sim/perturbations';
+import type { ExecutionMode } from '../../src/policy/execution';
 import { expertStepPolicy, runEpisode, type EpisodeResult } from '../../src/sim/rollout';
 import type { RunnerSession } from './runnerClient';
 import type { WorkerReply, WorkerRequest } from './evalWorker';
@@ -27,6 +28,8 @@ export interface EpisodeBackend {
 export interface BackendOptions {
   policy: string;
   model: string | null;
+  /** The model's chunk execution; the runner's default when absent. */
+  execution?: ExecutionMode | null;
   perturbations: PerturbationName[];
   workers: number;
   distDir: string;
@@ -128,7 +131,7 @@ class BrowserBackend implements EpisodeBackend {
       taskId: job.task,
       seed: job.seed,
       policy: this.o.policy,
-      policyOptions: this.o.model ? { model: this.o.model } : {},
+      policyOptions: this.o.model ? { model: this.o.model, ...(this.o.execution ? { execution: this.o.execution } : {}) } : {},
       ...(this.o.perturbations.length ? { perturbations: this.o.perturbations } : {}),
     });
     return {

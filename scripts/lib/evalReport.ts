@@ -49,6 +49,8 @@ export interface ReportMeta {
   suite: string;
   policy: string;
   model: string | null;
+  /** The model's chunk execution (formatExecution), null for the expert. */
+  execution: string | null;
   backend: string;
   seed: number;
   trials: number;
@@ -98,6 +100,7 @@ export function buildReport(meta: ReportMeta, taskOrder: { id: string; suite: st
     suite: meta.suite,
     policy: meta.policy,
     model: meta.model,
+    execution: meta.execution,
     backend: meta.backend,
     seed: meta.seed,
     trials: meta.trials,

@@ -10,6 +10,20 @@ export type ExecutionMode =
 
 export const DEFAULT_EXECUTION: ExecutionMode = { kind: 'chunk', k: 4 };
 
+/** "chunk:K" or "ensemble[:M]" (the eval CLI's --execution) -> a mode; throws a message naming the forms. */
+export function parseExecution(s: string): ExecutionMode {
+  const [kind, arg] = s.trim().split(':');
+  const num = arg === undefined ? NaN : Number(arg);
+  if (kind === 'chunk' && Number.isInteger(num) && num >= 1) return { kind: 'chunk', k: num };
+  if (kind === 'ensemble' && arg === undefined) return { kind: 'ensemble', m: 0.1 };
+  if (kind === 'ensemble' && Number.isFinite(num) && num >= 0) return { kind: 'ensemble', m: num };
+  throw new Error(`unknown execution "${s}": use chunk:K (execute K actions of each chunk, K >= 1) or ensemble[:M] (ACT temporal ensembling, weight exp(-M * i))`);
+}
+
+export function formatExecution(mode: ExecutionMode): string {
+  return mode.kind === 'chunk' ? `chunk:${mode.k}` : `ensemble:${mode.m}`;
+}
+
 interface StoredChunk {
   step: number;
   actions: number[][];

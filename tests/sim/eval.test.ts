@@ -48,6 +48,15 @@ describe('eval arguments', () => {
     expect(parseEvalArgs(['--suite', 'goal', '--policy', 'model']).model).toMatch(/^models\//);
   });
 
+  it('executes model chunks as asked: chunk:K or ACT ensembling, chunk:4 by default', () => {
+    const model = ['--suite', 'goal', '--policy', 'model'];
+    expect(parseEvalArgs(model).execution).toEqual({ kind: 'chunk', k: 4 });
+    expect(parseEvalArgs([...model, '--execution', 'chunk:1']).execution).toEqual({ kind: 'chunk', k: 1 });
+    expect(parseEvalArgs([...model, '--execution', 'ensemble']).execution).toEqual({ kind: 'ensemble', m: 0.1 });
+    expect(parseEvalArgs([...model, '--execution', 'ensemble:0.5']).execution).toEqual({ kind: 'ensemble', m: 0.5 });
+    expect(parseEvalArgs(['--suite', 'goal']).execution).toBeNull();
+  });
+
   it.each([
     [['--suite', 'bogus'], `unknown suite "bogus". Valid suites: ${[...SUITES, 'all'].join(', ')}`],
     [['--trials', '3'], 'Valid suites'],
@@ -55,6 +64,9 @@ describe('eval arguments', () => {
     [['--suite', 'goal', '--task', 'object/red_to_bowl'], 'is not in suite "goal". Its tasks: goal/open_drawer'],
     [['--suite', 'goal', '--policy', 'oracle'], 'unknown policy "oracle". Valid policies: expert, model'],
     [['--suite', 'goal', '--model', 'public/models/x'], '--model only applies to --policy model'],
+    [['--suite', 'goal', '--execution', 'chunk:2'], '--execution only applies to --policy model'],
+    [['--suite', 'goal', '--policy', 'model', '--execution', 'chunk:0'], 'unknown execution "chunk:0": use chunk:K'],
+    [['--suite', 'goal', '--policy', 'model', '--execution', 'replan'], 'unknown execution "replan"'],
     [['--suite', 'goal', '--perturb', 'shift,gravity'], 'unknown perturbation "gravity". Valid perturbations: shift, push, distractor, friction, camera'],
     [['--suite', 'goal', '--trials', '0'], '--trials must be an integer'],
     [['--suite', 'goal', '--seed', '-4'], '--seed'],
@@ -82,7 +94,7 @@ describe('eval CLI', () => {
 
   it('writes the DESIGN.md report: trial k uses seed S + k, per-task and per-episode figures', () => {
     const rep = evalJson(['--suite', 'goal', '--task', 'goal/press_button,goal/close_drawer', '--trials', '2', '--seed', '1000200']);
-    expect(rep).toMatchObject({ suite: 'goal', policy: 'expert', model: null, seed: 1_000_200, trials: 2, perturbations: [], backend: 'node' });
+    expect(rep).toMatchObject({ suite: 'goal', policy: 'expert', model: null, execution: null, seed: 1_000_200, trials: 2, perturbations: [], backend: 'node' });
     expect(rep.tasks.map((t) => t.id)).toEqual(['goal/close_drawer', 'goal/press_button']);
     for (const t of rep.tasks) {
       expect(Object.keys(t)).toEqual(expect.arrayContaining(['id', 'instruction', 'trials', 'successes', 'success_rate']));

@@ -173,7 +173,9 @@ def build_manifest(name: str, model: VLAPolicy, ckpt: dict, onnx_path: Path, run
             "seed": conf["seed"], "steps": ckpt["step"], "batch": conf["batch"], "lr": conf["lr"],
             "train_time_s": round(float(ckpt["wall_s"]), 1), "params": int(ckpt["params"]),
             "samples_per_s": summary.get("median_samples_per_s"),
-            "hardware": f"CPU, torch {torch.__version__}, {conf['threads']} threads",
+            "hardware": (f"CPU, torch {torch.__version__}, " + (
+                f"{conf['processes']} data-parallel processes x {max(1, conf['threads'] // conf['processes'])} thread"
+                if conf.get("processes", 1) > 1 else f"{conf['threads']} threads")),
             "final": final, "recipe": conf,
             "exported": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
             "evaluation": None,
