@@ -1,5 +1,5 @@
 import type { TabletopEnv, SimSnapshot } from './env';
-import { holds, describeRelation, BUTTON_TRIGGER, type Latches } from './predicates';
+import { holds, describeRelation, whatHappenedInstead, BUTTON_TRIGGER, type Latches } from './predicates';
 import { getTask, type EpisodeSpec, type Goal } from './tasks';
 
 export type EpisodeStatus = 'idle' | 'running' | 'success' | 'failure';
@@ -81,8 +81,12 @@ export class Episode {
       return this.outcome();
     }
     if (this.goalStep >= this.goal.stepLimit) {
-      const missing = this.goal.relations.filter((rel) => !holds(this.env, rel, this.latches)).map(describeRelation);
-      return this.fail(`step limit (${this.goal.stepLimit}) reached; not achieved: ${missing.join(', ')}`);
+      const missed = this.goal.relations.filter((rel) => !holds(this.env, rel, this.latches));
+      const instead = [...new Set(missed.flatMap((rel) => whatHappenedInstead(this.env, rel, this.latches)))];
+      return this.fail(
+        `step limit (${this.goal.stepLimit}) reached; not achieved: ${missed.map(describeRelation).join(', ')}` +
+          (instead.length ? `; ${instead.join(', ')}` : ''),
+      );
     }
     return this.outcome();
   }

@@ -1,7 +1,7 @@
 import type { TabletopEnv } from './env';
 import { BOWL, CUBE_HALF, PLATE } from './scene';
 import { distXY } from './math';
-import type { CubeName, ObjectName } from './vocab';
+import { CUBES, type CubeName, type ObjectName } from './vocab';
 
 // Goal relations evaluated on sim state. Each is a pure read of the current MuJoCo state plus the
 // episode's event latches (a button press is an event, not a resting state).
@@ -55,6 +55,23 @@ export function holds(env: TabletopEnv, r: Relation, latches: Latches): boolean 
     case 'button_pressed':
       return latches.buttonPressed;
   }
+}
+
+/**
+ * For a missed placement goal, the same placement made with another cube ("green cube on the plate" when
+ * the red one was asked for) and any cube still in the fingers: what tells a wrong choice of object from a
+ * missed grasp. Empty for fixture goals.
+ */
+export function whatHappenedInstead(env: TabletopEnv, r: Relation, latches: Latches): string[] {
+  if (r.kind !== 'in_bowl' && r.kind !== 'on_plate' && r.kind !== 'stacked') return [];
+  const out: string[] = [];
+  for (const c of CUBES) {
+    if (c === r.object || (r.kind === 'stacked' && c === r.base)) continue;
+    const other = { ...r, object: c };
+    if (holds(env, other, latches)) out.push(`${describeRelation(other)} instead`);
+  }
+  for (const c of CUBES) if (env.fingerTouches(c)) out.push(`${c.replace('_', ' ')} still in the gripper`);
+  return out;
 }
 
 export function describeRelation(r: Relation): string {

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { InitialState, TabletopEnv } from '../../src/sim/env';
 import { Episode } from '../../src/sim/episode';
-import { holds, type Latches, type Relation } from '../../src/sim/predicates';
+import { holds, whatHappenedInstead, type Latches, type Relation } from '../../src/sim/predicates';
 import { BUTTON, BOWL, CUBE_HALF, DRAWER, PLATE } from '../../src/sim/scene';
 import { ZERO, runExpert, sharedEnv } from './helpers';
 
@@ -47,6 +47,9 @@ describe('in_bowl', () => {
     settle({ objects: { blue_bowl: bowl, green_cube: { pos: [BOWL_AT[0], BOWL_AT[1], 0.006 + CUBE_HALF], yaw: 0 }, red_cube: { pos: [0.35, -0.2, CUBE_HALF], yaw: 0 } }, drawer: 0 });
     expect(holds(env, inBowl, NOT_PRESSED)).toBe(false);
     expect(holds(env, { kind: 'in_bowl', object: 'green_cube' }, NOT_PRESSED)).toBe(true);
+    // A failure report names what was done instead: the wrong cube, not a missed grasp.
+    expect(whatHappenedInstead(env, inBowl, NOT_PRESSED)).toEqual(['green cube in the bowl instead']);
+    expect(whatHappenedInstead(env, { kind: 'drawer_open' }, NOT_PRESSED)).toEqual([]);
   });
 });
 
