@@ -3,6 +3,7 @@
 //   npx tsx scripts/record-eval.ts runs/eval.json [public/models/vla-small]
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { DEFAULT_EXECUTION, parseExecution } from '../src/policy/execution';
 
 interface Report {
   suite: string;
@@ -18,11 +19,6 @@ interface Report {
   execution?: string | null;
 }
 
-// Reports written before --execution existed ran the default, chunk:4.
-function executionText(e: string | null | undefined): string {
-  const [kind, arg] = (e ?? 'chunk:4').split(':');
-  return kind === 'chunk' ? `chunk execution: the first ${arg} of each 8-step chunk, then re-plan` : `ACT temporal ensembling (m = ${arg})`;
-}
 
 const [file, dir = 'public/models/vla-small'] = process.argv.slice(2);
 if (!file) {
@@ -30,6 +26,14 @@ if (!file) {
   process.exit(2);
 }
 const r = JSON.parse(readFileSync(file, 'utf8')) as Report;
+const manPath = join(dir, 'manifest.json');
+const manifest = JSON.parse(readFileSync(manPath, 'utf8'));
+// Reports written before --execution existed ran the default.
+const execution = r.execution ? parseExecution(r.execution) : DEFAULT_EXECUTION;
+const executionText =
+  execution.kind === 'chunk'
+    ? `chunk execution: the first ${execution.k} of each ${manifest.action.chunk_length}-step chunk, then re-plan`
+    : `ACT temporal ensembling (m = ${execution.m})`;
 if (r.policy !== 'model') throw new Error(`${file} evaluates policy "${r.policy}", not the model`);
 const pct = (x: number) => `${(100 * x).toFixed(0)}%`;
 const bySuite = new Map<string, { n: number; ok: number }>();
@@ -43,7 +47,7 @@ for (const t of r.tasks) {
 const suites = Object.fromEntries([...bySuite].map(([s, e]) => [s, { trials: e.n, successes: e.ok, success_rate: e.ok / e.n }]));
 const lines = [
   `Measured with \`npm run eval -- --suite ${r.suite} --trials ${r.trials} --seed ${r.seed} --policy model\` ` +
-    `(headless Chromium, the app's renderer, onnxruntime-web WASM; ${executionText(r.execution)}; ${r.seeding ?? ''}).`,
+    `(headless Chromium, the app's renderer, onnxruntime-web WASM; ${executionText}; ${r.seeding ?? ''}).`,
   '',
   '| suite | trials | success |',
   '|---|---|---|',
@@ -60,8 +64,6 @@ const begin = '<!-- EVALUATION:BEGIN -->';
 const end = '<!-- EVALUATION:END -->';
 if (!card.includes(begin) || !card.includes(end)) throw new Error(`${cardPath} has no evaluation markers`);
 writeFileSync(cardPath, card.replace(new RegExp(`${begin}[\\s\\S]*${end}`), `${begin}\n${lines.join('\n')}\n${end}`));
-const manPath = join(dir, 'manifest.json');
-const manifest = JSON.parse(readFileSync(manPath, 'utf8'));
 manifest.provenance.evaluation = {
   command: `npm run eval -- --suite ${r.suite} --trials ${r.trials} --seed ${r.seed} --policy model`,
   seed: r.seed,

@@ -233,8 +233,8 @@ function CameraCaption({ cam }: { cam: CameraName }) {
       {share !== undefined && (
         <span className="camera-share">
           {' '}
-          · {Math.round(100 * (share + (keypoints ?? 0)))}% of attention
-          {keypoints !== undefined && ` (keypoints ${Math.round(100 * keypoints)}%)`}
+          · {pct(share + (keypoints ?? 0))} of attention
+          {keypoints !== undefined && ` (keypoints ${pct(keypoints)})`}
         </span>
       )}
     </figcaption>
