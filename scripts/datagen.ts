@@ -1,7 +1,7 @@
 // Demonstration data: runs the scripted expert in headless Chromium through the built app's own runner
 // page (same sim, renderer and cameras as the app) and writes the dataset of docs/dataset.md.
 //
-//   npm run datagen -- --suite <spatial|object|goal|long|chains|all> --episodes N --seed S --out DIR
+//   npm run datagen -- --suite <spatial|object|goal|long|chains|all>[,<suite>...] --episodes N --seed S --out DIR
 //                      [--randomize] [--dist dist] [--workers K] [--resume] [--no-build]
 
 import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
@@ -28,9 +28,11 @@ const EPISODE_ARRAYS = ['front', 'wrist', 'proprio', 'action', 'gripper_px', 'gr
 function usage(msg?: string): never {
   if (msg) process.stderr.write(`error: ${msg}\n\n`);
   process.stderr.write(
-    'usage: npm run datagen -- --suite <spatial|object|goal|long|chains|all> --episodes N --seed S --out DIR\n' +
+    'usage: npm run datagen -- --suite <spatial|object|goal|long|chains|all>[,<suite>...] --episodes N --seed S --out DIR\n' +
       '                          [--randomize] [--dist DIR] [--workers K] [--resume] [--no-build]\n' +
       '  Runs the scripted expert on N episodes, round-robin over the suite\'s tasks, seeds S, S+1, ...\n' +
+      '  A list of suites is one round-robin over their tasks in order, so `all,spatial` gives each spatial\n' +
+      '  task twice the episodes of the others.\n' +
       '  (training seeds must stay below 1,000,000). Successful episodes are written in the format of\n' +
       '  docs/dataset.md; every episode, kept or not, is listed in card.json.\n',
   );
@@ -52,8 +54,10 @@ const { values: args } = parseArgs({
   },
 });
 if (args.help) usage();
-const suite = args.suite as SuiteName | 'all' | undefined;
-if (!suite || (suite !== 'all' && !SUITES.includes(suite))) usage(`--suite must be one of ${[...SUITES, 'all'].join(', ')}`);
+const suite = args.suite;
+const suiteList = (suite ?? '').split(',').map((s) => s.trim());
+const isSuite = (s: string): s is SuiteName | 'all' => s === 'all' || (SUITES as readonly string[]).includes(s);
+if (!suite || !suiteList.every(isSuite)) usage(`--suite must be one of ${[...SUITES, 'all'].join(', ')}, or a comma-separated list of them`);
 const episodes = Number(args.episodes);
 if (!Number.isInteger(episodes) || episodes < 1) usage('--episodes must be a positive integer');
 const seed0 = Number(args.seed);
@@ -68,7 +72,7 @@ const outDir = resolve(args.out);
 const distDir = resolve(args.dist);
 
 // ------------------------------------------------------------------------------------------ plan
-const tasks = tasksInSuite(suite);
+const tasks = suiteList.filter(isSuite).flatMap((s) => tasksInSuite(s));
 interface Job {
   index: number;
   task: string;
@@ -190,7 +194,7 @@ function buildCard(complete: boolean, info: RunnerInfo) {
     complete,
     created: new Date().toISOString(),
     generator: `npm run datagen -- --suite ${suite} --episodes ${episodes} --seed ${seed0}${args.randomize ? ' --randomize' : ''}`,
-    suites: suite === 'all' ? [...SUITES] : [suite],
+    suites: SUITES.filter((name) => suiteList.includes('all') || suiteList.includes(name)),
     /** Episode directories written (a chain contributes one per completed goal). */
     episodes: keptDirs.length,
     frames: done.reduce((s, e) => s + e.frames, 0),
