@@ -31,10 +31,10 @@ function usage(msg?: string): never {
     'usage: npm run datagen -- --suite <spatial|object|goal|long|chains|all>[,<suite>...] --episodes N --seed S --out DIR\n' +
       '                          [--randomize] [--dist DIR] [--workers K] [--resume] [--no-build]\n' +
       '  Runs the scripted expert on N episodes, round-robin over the suite\'s tasks, seeds S, S+1, ...\n' +
-      '  A list of suites is one round-robin over their tasks in order, so `all,spatial` gives each spatial\n' +
-      '  task twice the episodes of the others.\n' +
       '  (training seeds must stay below 1,000,000). Successful episodes are written in the format of\n' +
-      '  docs/dataset.md; every episode, kept or not, is listed in card.json.\n',
+      '  docs/dataset.md; every episode, kept or not, is listed in card.json.\n' +
+      '  A list of suites is one round-robin over their tasks in order, so `all,spatial` gives each spatial\n' +
+      '  task twice the episodes of the others.\n',
   );
   process.exit(msg ? 2 : 0);
 }
