@@ -19,7 +19,6 @@ interface Report {
   execution?: string | null;
 }
 
-
 const [file, dir = 'public/models/vla-small'] = process.argv.slice(2);
 if (!file) {
   console.error('usage: npx tsx scripts/record-eval.ts EVAL.json [MODEL_DIR]');

@@ -2,7 +2,7 @@ import { readFileSync, existsSync } from 'node:fs';
 import * as ortWeb from 'onnxruntime-web';
 import * as ortNode from 'onnxruntime-node';
 import { OnnxPolicy, type OrtModule, type PolicyObservation } from '../../src/policy/onnxPolicy';
-import { timeCalls, timeDecisions } from '../../src/policy/timing';
+import { timeCalls } from '../../src/policy/timing';
 import { convStack, dispatchChain, encodeGraph, matmulChain, type FloatGraph } from '../lib/onnxGraph';
 import { round, type BenchSection } from './section';
 
@@ -21,6 +21,17 @@ type Ort = typeof ortWeb | typeof ortNode;
 const WEB_OPTIONS = { executionProviders: ['wasm'] };
 const NODE_OPTIONS = { executionProviders: ['cpu'], intraOpNumThreads: 1, interOpNumThreads: 1 };
 
+/** Times `run` in each runtime, 4 rounds alternating, so load from other processes hits both alike. */
+async function interleaved(webRun: () => Promise<unknown>, nodeRun: () => Promise<unknown>, runs: number): Promise<{ web: number[]; node: number[] }> {
+  const web: number[] = [];
+  const node: number[] = [];
+  for (let r = 0; r < 4; r++) {
+    web.push(...(await timeCalls(webRun, runs / 4, 5)));
+    node.push(...(await timeCalls(nodeRun, runs / 4, 5)));
+  }
+  return { web, node };
+}
+
 /** Median ms of one graph's session.run in each runtime, interleaved like the model's figures. */
 async function timeGraph(g: FloatGraph, runs: number): Promise<{ web_ms: number; node_ms: number; ratio: number }> {
   const bytes = encodeGraph(g);
@@ -32,16 +43,11 @@ async function timeGraph(g: FloatGraph, runs: number): Promise<{ web_ms: number;
   };
   const web = await open(ortWeb, WEB_OPTIONS);
   const node = await open(ortNode, NODE_OPTIONS);
-  const w: number[] = [];
-  const c: number[] = [];
-  for (let r = 0; r < 4; r++) {
-    w.push(...(await timeCalls(web.run, runs / 4, 5)));
-    c.push(...(await timeCalls(node.run, runs / 4, 5)));
-  }
+  const t = await interleaved(web.run, node.run, runs);
   await web.session.release();
   await node.session.release();
-  const webMs = percentile(w, 0.5);
-  const nodeMs = percentile(c, 0.5);
+  const webMs = percentile(t.web, 0.5);
+  const nodeMs = percentile(t.node, 0.5);
   return { web_ms: round(webMs), node_ms: round(nodeMs), ratio: round(webMs / nodeMs) };
 }
 
@@ -75,18 +81,12 @@ const section: BenchSection = {
     ortWeb.env.wasm.numThreads = 1;
     const web = await OnnxPolicy.load(ortWeb as unknown as OrtModule, bytes, manifest, WEB_OPTIONS);
     const node = await OnnxPolicy.load(ortNode as unknown as OrtModule, bytes, manifest, NODE_OPTIONS);
-    // Interleave the two so load from other processes hits both alike.
-    const w: number[] = [];
-    const c: number[] = [];
-    for (let r = 0; r < 4; r++) {
-      w.push(...(await timeDecisions(web, obs, n / 4, 5)));
-      c.push(...(await timeDecisions(node, obs, n / 4, 5)));
-    }
+    const t = await interleaved(() => web.decide(obs), () => node.decide(obs), n);
     await web.release();
     await node.release();
     const stats = (xs: number[]) => ({ median_ms: round(percentile(xs, 0.5)), p95_ms: round(percentile(xs, 0.95)) });
-    const webStats = stats(w);
-    const nodeStats = stats(c);
+    const webStats = stats(t.web);
+    const nodeStats = stats(t.node);
     ctx.log(`inference: ort-web wasm ${webStats.median_ms} ms, ort-node ${nodeStats.median_ms} ms (median of ${n})`);
     const floor = await runtimeFloor(n);
     ctx.log(`runtime floor (web/node): ${Object.entries(floor).map(([k, v]) => `${k} ${v.ratio}`).join(', ')}`);
