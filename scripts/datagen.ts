@@ -2,7 +2,7 @@
 // page (same sim, renderer and cameras as the app) and writes the dataset of docs/dataset.md.
 //
 //   npm run datagen -- --suite <spatial|object|goal|long|chains|all>[,<suite>...] --episodes N --seed S --out DIR
-//                      [--randomize] [--dist dist] [--workers K] [--resume] [--no-build]
+//                      [--randomize] [--action-noise SCALE] [--dist dist] [--workers K] [--resume] [--no-build]
 
 import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -29,12 +29,15 @@ function usage(msg?: string): never {
   if (msg) process.stderr.write(`error: ${msg}\n\n`);
   process.stderr.write(
     'usage: npm run datagen -- --suite <spatial|object|goal|long|chains|all>[,<suite>...] --episodes N --seed S --out DIR\n' +
-      '                          [--randomize] [--dist DIR] [--workers K] [--resume] [--no-build]\n' +
+      '                          [--randomize] [--action-noise SCALE] [--dist DIR] [--workers K] [--resume] [--no-build]\n' +
       '  Runs the scripted expert on N episodes, round-robin over the suite\'s tasks, seeds S, S+1, ...\n' +
       '  (training seeds must stay below 1,000,000). Successful episodes are written in the format of\n' +
       '  docs/dataset.md; every episode, kept or not, is listed in card.json.\n' +
       '  A list of suites is one round-robin over their tasks in order, so `all,spatial` gives each spatial\n' +
-      '  task twice the episodes of the others.\n',
+      '  task twice the episodes of the others.\n' +
+      '  --action-noise SCALE (0..1) executes the expert\'s actions with seeded, correlated noise of SCALE x the\n' +
+      '  action limits while the gripper is open (DART) and records the clean actions, so the data shows how to\n' +
+      '  recover from drift (src/sim/actionNoise.ts).\n',
   );
   process.exit(msg ? 2 : 0);
 }
@@ -46,6 +49,7 @@ const { values: args } = parseArgs({
     seed: { type: 'string', default: '0' },
     out: { type: 'string' },
     randomize: { type: 'boolean', default: false },
+    'action-noise': { type: 'string', default: '0' },
     dist: { type: 'string', default: 'dist' },
     workers: { type: 'string', default: '1' },
     resume: { type: 'boolean', default: false },
@@ -66,6 +70,8 @@ if (seed0 + episodes - 1 >= EVAL_SEED_START) {
   usage(`seeds ${seed0}..${seed0 + episodes - 1} reach ${EVAL_SEED_START.toLocaleString('en')}: seeds from there on are reserved for evaluation`);
 }
 if (!args.out) usage('--out DIR is required');
+const actionNoise = Number(args['action-noise']);
+if (!/^\s*[0-9.]+\s*$/.test(args['action-noise']!) || !(actionNoise >= 0 && actionNoise <= 1)) usage('--action-noise must be a number in 0..1');
 const workers = Number(args.workers);
 if (!Number.isInteger(workers) || workers < 1 || workers > 8) usage('--workers must be 1..8');
 const outDir = resolve(args.out);
@@ -193,7 +199,7 @@ function buildCard(complete: boolean, info: RunnerInfo) {
     version: 1,
     complete,
     created: new Date().toISOString(),
-    generator: `npm run datagen -- --suite ${suite} --episodes ${episodes} --seed ${seed0}${args.randomize ? ' --randomize' : ''}`,
+    generator: `npm run datagen -- --suite ${suite} --episodes ${episodes} --seed ${seed0}${args.randomize ? ' --randomize' : ''}${actionNoise ? ` --action-noise ${actionNoise}` : ''}`,
     suites: SUITES.filter((name) => suiteList.includes('all') || suiteList.includes(name)),
     /** Episode directories written (a chain contributes one per completed goal). */
     episodes: keptDirs.length,
@@ -210,6 +216,8 @@ function buildCard(complete: boolean, info: RunnerInfo) {
     randomization: args.randomize
       ? { enabled: true, per_episode: 'key light intensity/direction, ambient light, table colour, front and wrist camera pose jitter; seeded by the episode seed (meta.json has the values)' }
       : { enabled: false },
+    /** DART noise scale of the executed actions (recorded actions are the expert's clean ones); 0 = none. */
+    action_noise: actionNoise,
     renderer: info.webgl,
     /** Every attempted episode, in order: kept ones with their directories, failures with the reason. */
     runs: done.map((e) => ({ index: e.index, task: e.task, seed: e.seed, success: e.success, steps: e.steps, completed: e.completed, goals: e.goals, reason: e.reason, dirs: e.dirs })),
@@ -250,7 +258,7 @@ progress.update(entries.size, { ok, failed, frames, fps: '-' });
 
 try {
   await runPool(jobs.filter((j) => !previous.has(j.index)), workers, async (job, lane) => {
-    const r = await runner.runEpisode(runner.pages[lane], { taskId: job.task, seed: job.seed, policy: 'expert', record: true, randomize: args.randomize });
+    const r = await runner.runEpisode(runner.pages[lane], { taskId: job.task, seed: job.seed, policy: 'expert', record: true, randomize: args.randomize, actionNoise });
     const written = r.recording ? writeEpisode(job, r) : { dirs: [], frames: 0 };
     const entry: LogEntry = {
       index: job.index, task: r.task, suite: r.suite, seed: r.seed, instruction: r.instruction, success: r.success, steps: r.steps,

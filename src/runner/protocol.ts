@@ -16,6 +16,11 @@ export interface RunEpisodeOptions {
   record?: boolean;
   /** Seeded domain randomization (lighting, table colour, camera jitter). */
   randomize?: boolean;
+  /**
+   * DART noise (src/sim/actionNoise.ts): executed actions get seeded correlated noise of this scale (0..1 of
+   * the action limits) while the gripper is open; recorded actions stay clean. 0 or absent: none.
+   */
+  actionNoise?: number;
   /** Stop after this many control steps even if the episode is not over (default: the task's limits). */
   maxSteps?: number;
   /** Seeded perturbations (src/sim/perturbations.ts names) applied to the episode. */

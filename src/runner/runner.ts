@@ -1,4 +1,5 @@
 import { PolicyCameraRenderer, type CameraImages } from '../render/policyCameras';
+import { ActionNoise } from '../sim/actionNoise';
 import { jitterCameras, sampleRandomization, type DomainRandomization } from '../render/domainRandomization';
 import { objectBoxes, type Box2D } from '../sim/camera';
 import { CAMERA_RES, TabletopEnv } from '../sim/env';
@@ -20,6 +21,8 @@ import { EpisodeRecorder, type NamedArray } from './recorder';
 
 /** Salt that separates the randomization stream from the task's own seeded draws. */
 const RANDOMIZATION_SALT = 0x5eed_d0;
+/** Salt of the action-noise stream (datagen --action-noise). */
+const ACTION_NOISE_SALT = 0xda27;
 
 interface Runtime {
   env: TabletopEnv;
@@ -93,6 +96,7 @@ async function runEpisode(opts: RunEpisodeOptions): Promise<EpisodeResult> {
 
   const randomization: DomainRandomization | null = opts.randomize ? sampleRandomization(new Rng(opts.seed).fork(RANDOMIZATION_SALT)) : null;
   rt.cameras.setRandomization(randomization);
+  const noise = opts.actionNoise ? new ActionNoise(new Rng(opts.seed).fork(ACTION_NOISE_SALT), opts.actionNoise) : null;
   const recorder = opts.record ? new EpisodeRecorder(desc.cameras) : null;
   const render = !!recorder || policy.needsImages;
   const maxSteps = opts.maxSteps ?? Infinity;
@@ -146,7 +150,8 @@ async function runEpisode(opts: RunEpisodeOptions): Promise<EpisodeResult> {
       }
       tb = performance.now();
       timing.record += tb - ta;
-      ep.apply(step.action);
+      // The recording keeps the policy's clean action; only the executed one carries the noise.
+      ep.apply(noise ? noise.perturb(step.action) : step.action);
       timing.sim += performance.now() - tb;
     }
   } finally {
