@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# `npm run train [-- extra args]`: train the shipped recipe (training/configs/shipped.json) on data/demos.
-# Extra args go to vla.train and override the recipe, e.g. `npm run train -- --data data/other --steps 500`
-# or `npm run train -- --out runs/NAME --resume`. Without --out a new runs/<UTC timestamp> is created.
+# `npm run train [-- extra args]`: train the shipped recipe (training/configs/shipped.json): stage 1 from scratch
+# on data/demos into OUT/stage1, then the fine-tune on data/demos + data/dart-spatial into OUT (training/README.md).
+# Extra args go to vla.train and override the recipe (stage 2's keys), e.g. `npm run train -- --steps 500`,
+# `npm run train -- --config training/configs/shipped-stage1.json` (one stage) or `npm run train -- --out runs/NAME
+# --resume`. Without --out a new runs/<UTC timestamp> is created.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 CONFIG=training/configs/shipped.json

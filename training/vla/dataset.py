@@ -84,14 +84,52 @@ def _episode_dirs(root: Path) -> list:
     return sorted(p for p in ep_root.iterdir() if p.is_dir() and (p / "meta.json").exists())
 
 
+def merge_cards(cards: list, roots: list) -> dict:
+    """One card describing several datasets trained on together: counts add up, and the fields that describe
+    the data's meaning (layouts, vocabulary, control rate, cameras) must agree or the union is meaningless."""
+    if len(cards) == 1:
+        return cards[0]
+    for key in ("proprio_layout", "action_layout", "control_hz", "vocab", "cameras"):
+        vals = [json.dumps(c.get(key), sort_keys=True) for c in cards]
+        if any(v != vals[0] for v in vals[1:]):
+            raise ValueError(f"datasets {', '.join(map(str, roots))} disagree on {key}; they cannot be trained on together")
+    tasks: dict = {}
+    for c in cards:
+        for k, v in (c.get("tasks") or {}).items():
+            tasks[k] = tasks.get(k, 0) + v
+    merged = {k: cards[0][k] for k in ("format", "version", "proprio_layout", "action_layout", "control_hz", "vocab",
+                                        "cameras") if k in cards[0]}
+    merged.update({
+        "created": max(c.get("created", "") for c in cards),
+        "generator": " + ".join(f"{c.get('generator', '?')} (-> {r})" for c, r in zip(cards, roots)),
+        "suites": sorted({s for c in cards for s in c.get("suites", [])}),
+        "episodes": sum(c.get("episodes", 0) for c in cards),
+        "frames": sum(c.get("frames", 0) for c in cards),
+        "tasks": tasks,
+        "seeds": [c.get("seeds") for c in cards],
+        "complete": all(c.get("complete", True) for c in cards),
+        "parts": [{"path": str(r), **{k: c.get(k) for k in ("generator", "episodes", "frames", "action_noise")}}
+                  for c, r in zip(cards, roots)],
+    })
+    return merged
+
+
+def dataset_roots(root) -> list:
+    """A dataset path, or a list of them trained on as one (the recipe's `data` may be either)."""
+    return [Path(r) for r in (root if isinstance(root, (list, tuple)) else [root])]
+
+
 def load_dataset(root, include_failures: bool = False, max_episodes: int | None = None,
                  log=print) -> DemoData:
-    root = Path(root)
-    card = load_card(root)
-    vocab = vocab_for_dataset(card)
-    dirs = _episode_dirs(root)
-    metas, keep, lengths, skipped = [], [], [], 0
-    for d in dirs:
+    """Load one dataset directory, or several as one (episode names then become `<dir name>/<episode>`)."""
+    roots = dataset_roots(root)
+    cards = [load_card(r) for r in roots]
+    vocabs = [vocab_for_dataset(c) for c in cards]
+    card = merge_cards(cards, roots)
+    vocab = vocabs[0]
+    dirs = [(r, d) for r in roots for d in _episode_dirs(r)]
+    metas, keep, names, lengths, skipped = [], [], [], [], 0
+    for r, d in dirs:
         meta = json.loads((d / "meta.json").read_text())
         if not include_failures and meta.get("success") is False:
             skipped += 1
@@ -103,11 +141,12 @@ def load_dataset(root, include_failures: bool = False, max_episodes: int | None 
             continue
         metas.append(meta)
         keep.append(d)
+        names.append(d.name if len(roots) == 1 else f"{r.name}/{d.name}")
         lengths.append(T)
         if max_episodes and len(keep) >= max_episodes:
             break
     if not keep:
-        raise ValueError(f"{root}: no usable episodes ({skipped} skipped)")
+        raise ValueError(f"{', '.join(map(str, roots))}: no usable episodes ({skipped} skipped)")
 
     ep_len = np.asarray(lengths, dtype=np.int64)
     ep_start = np.concatenate([[0], np.cumsum(ep_len)[:-1]]).astype(np.int64)
@@ -147,11 +186,11 @@ def load_dataset(root, include_failures: bool = False, max_episodes: int | None 
             plan_obj[e, k] = vocab.objects.index(obj)
     ep_of = np.repeat(np.arange(len(keep), dtype=np.int64), ep_len)
     t_of = np.arange(N, dtype=np.int64) - ep_start[ep_of]
-    log(f"dataset {root}: {len(keep)} episodes, {N} frames, {H}x{W} px, plans up to {max_plan} subtasks"
+    log(f"dataset {' + '.join(map(str, roots))}: {len(keep)} episodes, {N} frames, {H}x{W} px, plans up to {max_plan} subtasks"
         + (f" ({skipped} failed/empty episodes skipped)" if skipped else ""))
     if card.get("complete") is False:
-        log(f"WARNING: {root}/card.json says complete: false (datagen still running or interrupted)")
-    return DemoData(root, card, vocab, [d.name for d in keep], metas, ep_start, ep_len, ep_of, t_of,
+        log(f"WARNING: a card.json of {' + '.join(map(str, roots))} says complete: false (datagen still running or interrupted)")
+    return DemoData(roots[0], card, vocab, names, metas, ep_start, ep_len, ep_of, t_of,
                     plan_verb, plan_obj, arrays)
 
 
@@ -313,7 +352,7 @@ def _insert_unk(tok: np.ndarray, rng, p: float) -> np.ndarray:
 def card_summary(data: DemoData) -> dict:
     c = data.card
     return {k: c[k] for k in ("format", "version", "created", "generator", "suites", "episodes", "frames",
-                              "tasks", "seeds", "control_hz") if k in c}
+                              "tasks", "seeds", "control_hz", "action_noise", "parts") if k in c}
 
 
 if __name__ == "__main__":  # quick inspection: python -m vla.dataset DIR

@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from .dataset import Stats, load_dataset, normalize_images
+from .dataset import Stats, dataset_roots, load_dataset, normalize_images
 from .model import INPUT_NAMES, ModelConfig, VLAPolicy, output_names, output_specs
 from .tokenizer import Tokenizer
 from .vocab import FUTURE_STRIDE
@@ -55,16 +55,14 @@ def _raw_samples(ckpt: dict, n: int = 2) -> list:
     rng = np.random.default_rng(1234)
     H, W = meta["image_hw"]
     samples = []
-    root = Path(meta["dataset"])
-    if not root.is_absolute():
-        root = REPO_ROOT / root
+    roots = [r if r.is_absolute() else REPO_ROOT / r for r in dataset_roots(meta["dataset"])]
     try:
-        data = load_dataset(root, include_failures=True, log=lambda *_: None)
+        data = load_dataset(roots, include_failures=True, log=lambda *_: None)
         names = meta["val_episodes"] or meta["train_episodes"]
         eps = [data.names.index(x) for x in names[:n]] if len(names) >= n else [data.names.index(names[0])] * n
         for j, e in enumerate(eps):
             i = int(data.ep_start[e] + data.ep_len[e] * (j + 1) // (n + 1))
-            samples.append({"source": f"{root.name}/{data.names[e]} step {int(data.t_of[i])}",
+            samples.append({"source": f"{roots[0].name if len(roots) == 1 else 'data'}/{data.names[e]} step {int(data.t_of[i])}",
                             "instruction": data.instructions[e],
                             "front": data.arrays["front"][i], "wrist": data.arrays["wrist"][i],
                             "proprio": data.arrays["proprio"][i]})
@@ -171,7 +169,10 @@ def build_manifest(name: str, model: VLAPolicy, ckpt: dict, onnx_path: Path, run
                         "train_episodes": len(meta["train_episodes"]), "val_episodes": len(meta["val_episodes"]),
                         "train_frames": meta.get("train_frames")},
             "seed": conf["seed"], "steps": ckpt["step"], "batch": conf["batch"], "lr": conf["lr"],
-            "train_time_s": round(float(ckpt["wall_s"]), 1), "params": int(ckpt["params"]),
+            # A fine-tune's time includes the run it started from: that is what reproducing the model costs.
+            "train_time_s": round(float(ckpt["wall_s"]) + float((meta.get("init") or {}).get("train_time_s", 0.0)), 1),
+            "params": int(ckpt["params"]),
+            "init": meta.get("init"),
             "samples_per_s": summary.get("median_samples_per_s"),
             "hardware": (f"CPU, torch {torch.__version__}, " + (
                 f"{conf['processes']} data-parallel processes x {max(1, conf['threads'] // conf['processes'])} thread"
@@ -190,6 +191,22 @@ def model_card(m: dict) -> str:
     fin = p["final"]
     f = lambda s, k: f"{fin[s][k]:.4f}" if s in fin and k in fin[s] else "n/a"  # noqa: E731
     q = m["attention"]["queries"]
+    init = p.get("init")
+    stages = (f"from scratch {init['step']} steps on `{init['dataset']}` ({init['recipe'].get('lr')} lr, seed {init['seed']}), "
+              f"then fine-tuned from that checkpoint for " if init else "")
+    parts = d.get("parts") or [{"path": d.get("path"), "generator": d.get("generator")}]
+    data_paths = " + ".join(f"`{pt['path']}`" for pt in parts)
+    datagen = "\n".join(f"{pt.get('generator') or 'npm run datagen -- ...'} --out {pt['path']}" for pt in parts)
+    config = p["recipe"].get("config_file") or "training/configs/shipped.json"
+    train_cmd = "npm run train" + ("" if config == "training/configs/shipped.json" else f" -- --config {config}")
+    if init and Path(init["checkpoint"]).parent.name == "stage1":  # a two-stage recipe: one command runs both
+        first = init["recipe"].get("config_file") or "training/configs/shipped-stage1.json"
+        train = f"{train_cmd}   # stage 1 ({first}), then this fine-tune"
+    elif init:
+        train = (f"npm run train -- --config {init['recipe'].get('config_file') or 'training/configs/shipped-stage1.json'} "
+                 f"--out {Path(init['checkpoint']).parent}\nnpm run train -- --config {config} --init {init['checkpoint']}")
+    else:
+        train = train_cmd
     kp = next((g["length"] for g in m["attention"]["segments"] if g["name"] == "front_keypoints"), 0)
     kp_text = (f" The stem's 16x16 feature map (after the second block) also feeds {kp} spatial-softmax keypoints "
                "per camera: each channel's expected image position (u, v) is embedded as one token, so object "
@@ -207,10 +224,10 @@ Everything it knows it learned from this project's simulated demonstrations; no 
 | parameters | {p['params']:,} |
 | ONNX file | `model.onnx`, {m['model_bytes'] / 1e6:.2f} MB, opset {m['opset']}, batch 1 |
 | inputs | `image_front`, `image_wrist` float32 [1,3,64,64]; `tokens` int32 [1,{m['tokenizer']['max_length']}]; `proprio` float32 [1,13] |
-| training data | `{d.get('path')}`: {d.get('episodes', 'n/a')} episodes, {d.get('frames', 'n/a')} frames; {d['train_episodes']} train / {d['val_episodes']} val episodes |
+| training data | {data_paths}: {d.get('episodes', 'n/a')} episodes, {d.get('frames', 'n/a')} frames; {d['train_episodes']} train / {d['val_episodes']} val episodes |
 | suites / tasks | {', '.join(d.get('suites') or []) or 'n/a'} / {tasks} |
 | seeds | {d.get('seeds')} (training seeds; evaluation seeds are >= 1,000,000) |
-| training | {p['steps']} steps x batch {p['batch']}, seed {p['seed']}, lr {p['lr']}, {p['train_time_s'] / 60:.1f} min on {p['hardware']} |
+| training | {stages}{p['steps']} steps x batch {p['batch']}, seed {p['seed']}, lr {p['lr']}, {p['train_time_s'] / 60:.1f} min in all on {p['hardware']} |
 | final train loss | {f('train', 'loss')} (action L1 {f('train', 'loss_action')}, normalised units) |
 | final val loss | {f('val', 'loss')} (action L1 {f('val', 'loss_action')}, gripper sign agreement {f('val', 'acc_grip')}) |
 
@@ -238,12 +255,13 @@ Not evaluated yet. `npm run eval -- --policy model --model public/models/{m['nam
 ## Reproduce
 
 ```
-npm run datagen -- --suite all --episodes N --seed S --out data/demos   # dataset generator: {d.get('generator', 'n/a')}
-npm run train                     # bash scripts/train.sh -> runs/<timestamp>
-npm run export                    # bash scripts/export.sh -> public/models/vla-small
+{datagen}
+{train}
+npm run export{"" if m['name'] == "vla-small" else f" -- --out public/models/{m['name']}"}   # the newest run
 ```
 
-Recipe: `training/configs/shipped.json`; full recipe as trained is `provenance.recipe` in `manifest.json`.
+Recipe: `{config}`{" (stage 2; stage 1 is `provenance.init.recipe`)" if init else ""}; the full recipe as trained
+is `provenance.recipe` in `manifest.json`.
 
 ## Limitations
 

@@ -36,6 +36,8 @@ from .vocab import MAX_PLAN, FUTURE_POINTS
 
 DEFAULTS = {
     "data": "data/demos",
+    # Checkpoint whose weights start this run (fine-tuning); its tokenizer and normalisation are kept too.
+    "init": None,
     "seed": 0,
     "steps": 16000,
     "batch": 64,
@@ -187,7 +189,9 @@ def plot_curves(run: Path):
 def parse_args(argv):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--config", help="JSON recipe (keys as in DEFAULTS); CLI flags override it")
-    ap.add_argument("--data", help="dataset directory (contains card.json and episodes/)")
+    ap.add_argument("--data", nargs="+",
+                    help="dataset directory (contains card.json and episodes/), or several trained on as one")
+    ap.add_argument("--init", help="start from this checkpoint's weights, tokenizer and normalisation (fine-tune)")
     ap.add_argument("--out", required=True, help="run directory")
     ap.add_argument("--seed", type=int)
     ap.add_argument("--steps", type=int, help="total optimiser steps (defines the LR schedule)")
@@ -209,6 +213,7 @@ def parse_args(argv):
 def merge_config(args) -> dict:
     cfg = json.loads(json.dumps(DEFAULTS))
     if args.config:
+        cfg["config_file"] = args.config  # provenance: which recipe file this run followed
         user = json.loads(Path(args.config).read_text())
         for k, v in user.items():
             if k.startswith("_"):
@@ -217,7 +222,9 @@ def merge_config(args) -> dict:
                 cfg[k].update(v)
             else:
                 cfg[k] = v
-    for k in ("data", "seed", "steps", "batch", "lr", "threads", "processes", "max_episodes", "log_every", "eval_every",
+    if isinstance(args.data, list) and len(args.data) == 1:
+        args.data = args.data[0]
+    for k in ("data", "init", "seed", "steps", "batch", "lr", "threads", "processes", "max_episodes", "log_every", "eval_every",
               "ckpt_every"):
         v = getattr(args, k)
         if v is not None:
@@ -225,11 +232,34 @@ def merge_config(args) -> dict:
     return cfg
 
 
+def train_first_stage(init: dict, out: Path, args) -> str:
+    """`init: {"recipe": CONFIG}` in a recipe: train CONFIG into OUT/stage1 first (resuming it if it was
+    interrupted, skipping it once finished) and start from its last checkpoint, so one command reproduces a
+    fine-tuned model from scratch. Thread and process counts carry over; the rest is the stage-1 recipe's."""
+    stage = out / "stage1"
+    summary = stage / "summary.json"
+    if summary.exists() and json.loads(summary.read_text()).get("finished"):
+        print(f"stage 1 ({init['recipe']}): finished in {stage}, reusing it")
+    else:
+        argv = ["--config", init["recipe"], "--out", str(stage)]
+        argv += ["--resume"] if (stage / "latest.pt").exists() else []
+        for k in ("threads", "processes"):
+            if getattr(args, k) is not None:
+                argv += [f"--{k}", str(getattr(args, k))]
+        if args.no_plot:
+            argv.append("--no-plot")
+        print(f"stage 1 ({init['recipe']}) -> {stage}", flush=True)
+        main(argv)
+    return str(stage / "latest.pt")
+
+
 def main(argv=None) -> dict:
     args = parse_args(argv)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     latest = out / "latest.pt"
+    if args.resume and not latest.exists() and isinstance(merge_config(args).get("init"), dict):
+        args.resume = False  # a two-stage recipe stopped in (or right after) stage 1: --resume continues that
     ckpt = None
     if args.resume:
         if not latest.exists():
@@ -247,6 +277,8 @@ def main(argv=None) -> dict:
         if latest.exists():
             sys.exit(f"{latest} exists: pass --resume to continue it or choose another --out")
         cfg = merge_config(args)
+        if isinstance(cfg.get("init"), dict):
+            cfg["init"] = train_first_stage(cfg["init"], out, args)
 
     world = int(cfg.get("processes", 1))
     if world <= 1:
@@ -272,11 +304,19 @@ def _train(rank: int, world: int, args, cfg: dict, out: Path, latest: Path, port
     ckpt = torch.load(latest, map_location="cpu") if args.resume else None
     torch.set_num_threads(max(1, int(cfg["threads"]) // world))
     data = load_dataset(cfg["data"], include_failures=cfg["include_failures"], max_episodes=cfg["max_episodes"])
+    init = torch.load(cfg["init"], map_location="cpu") if ckpt is None and cfg.get("init") else None
     if ckpt is None:
         train_eps, val_eps = split_episodes(len(data.names), cfg["val_fraction"], cfg["seed"])
         train_frames = data.frames_of(train_eps)
-        tok = Tokenizer.build([data.instructions[e] for e in train_eps], MAX_LENGTH)
-        stats = compute_stats(data, train_frames)
+        if init is None:
+            tok = Tokenizer.build([data.instructions[e] for e in train_eps], MAX_LENGTH)
+            stats = compute_stats(data, train_frames)
+        else:
+            # The fine-tuned model keeps its starting point's input contract: same token ids, same scaling.
+            if init["data_meta"]["vocab"] != data.vocab.to_json():
+                sys.exit(f"--init {cfg['init']}: its vocabulary differs from the dataset's")
+            tok = Tokenizer.from_json(init["data_meta"]["tokenizer"])
+            stats = Stats.from_json(init["data_meta"]["stats"])
         data_meta = {
             "dataset": str(cfg["data"]),
             "card": card_summary(data),
@@ -294,6 +334,12 @@ def _train(rank: int, world: int, args, cfg: dict, out: Path, latest: Path, port
             "action_layout": data.card.get("action_layout"),
             "control_hz": data.card.get("control_hz", 10),
         }
+        if init is not None:
+            im = init["data_meta"]
+            data_meta["init"] = {"checkpoint": str(cfg["init"]), "step": init["step"], "seed": init["config"]["seed"],
+                                 "train_time_s": float(init["wall_s"]), "dataset": im["dataset"],
+                                 "card": im.get("card"), "recipe": init["config"],
+                                 "samples_per_s": None}
     else:
         data_meta = ckpt["data_meta"]
         if data.names != data_meta["episodes"] or data.max_plan != data_meta.get("max_plan", MAX_PLAN):
@@ -309,6 +355,8 @@ def _train(rank: int, world: int, args, cfg: dict, out: Path, latest: Path, port
 
     torch.manual_seed(cfg["seed"])
     model = build_model(data_meta, cfg["model"])
+    if init is not None:
+        model.load_state_dict(init["model"])  # strict: the recipe's model must be the checkpoint's
     opt = torch.optim.AdamW(param_groups(model, cfg["weight_decay"]), lr=cfg["lr"], betas=(0.9, 0.95))
     step, wall_prev = 0, 0.0
     log_path = out / "log.jsonl"
