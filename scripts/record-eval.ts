@@ -17,6 +17,7 @@ interface Report {
   avg_completed_length?: number;
   wall_s?: number;
   execution?: string | null;
+  model_sha256?: string | null;
 }
 
 const [file, dir = 'public/models/vla-small'] = process.argv.slice(2);
@@ -34,6 +35,10 @@ const executionText =
     ? `chunk execution: the first ${execution.k} of each ${manifest.action.chunk_length}-step chunk, then re-plan`
     : `ACT temporal ensembling (m = ${execution.m})`;
 if (r.policy !== 'model') throw new Error(`${file} evaluates policy "${r.policy}", not the model`);
+// Reports from before the field existed carry no hash; a report that has one must be of this very model.
+if (r.model_sha256 && r.model_sha256 !== manifest.model_sha256) {
+  throw new Error(`${file} evaluated model.onnx ${r.model_sha256.slice(0, 12)}…, but ${dir} holds ${String(manifest.model_sha256).slice(0, 12)}…`);
+}
 const pct = (x: number) => `${(100 * x).toFixed(0)}%`;
 const bySuite = new Map<string, { n: number; ok: number }>();
 for (const t of r.tasks) {

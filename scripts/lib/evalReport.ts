@@ -49,6 +49,8 @@ export interface ReportMeta {
   suite: string;
   policy: string;
   model: string | null;
+  /** sha256 of the evaluated model.onnx (its manifest's model_sha256), so a report cannot be recorded into another model. */
+  model_sha256?: string | null;
   /** The model's chunk execution (formatExecution), null for the expert. */
   execution: string | null;
   backend: string;
@@ -100,6 +102,7 @@ export function buildReport(meta: ReportMeta, taskOrder: { id: string; suite: st
     suite: meta.suite,
     policy: meta.policy,
     model: meta.model,
+    model_sha256: meta.model_sha256 ?? null,
     execution: meta.execution,
     backend: meta.backend,
     seed: meta.seed,
