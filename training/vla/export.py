@@ -199,12 +199,12 @@ def model_card(m: dict) -> str:
     datagen = "\n".join(f"{pt.get('generator') or 'npm run datagen -- ...'} --out {pt['path']}" for pt in parts)
     config = p["recipe"].get("config_file") or "training/configs/shipped.json"
     train_cmd = "npm run train" + ("" if config == "training/configs/shipped.json" else f" -- --config {config}")
+    first = (init["recipe"].get("config_file") if init else None) or "training/configs/shipped-stage1.json"
     if init and Path(init["checkpoint"]).parent.name == "stage1":  # a two-stage recipe: one command runs both
-        first = init["recipe"].get("config_file") or "training/configs/shipped-stage1.json"
         train = f"{train_cmd}   # stage 1 ({first}), then this fine-tune"
     elif init:
-        train = (f"npm run train -- --config {init['recipe'].get('config_file') or 'training/configs/shipped-stage1.json'} "
-                 f"--out {Path(init['checkpoint']).parent}\nnpm run train -- --config {config} --init {init['checkpoint']}")
+        train = (f"npm run train -- --config {first} --out {Path(init['checkpoint']).parent}\n"
+                 f"npm run train -- --config {config} --init {init['checkpoint']}")
     else:
         train = train_cmd
     kp = next((g["length"] for g in m["attention"]["segments"] if g["name"] == "front_keypoints"), 0)

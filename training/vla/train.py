@@ -207,7 +207,10 @@ def parse_args(argv):
     ap.add_argument("--resume", action="store_true", help="continue from OUT/latest.pt")
     ap.add_argument("--stop-at", type=int, dest="stop_at", help="end this session after this step")
     ap.add_argument("--no-plot", action="store_true")
-    return ap.parse_args(argv)
+    args = ap.parse_args(argv)
+    if args.data is not None and len(args.data) == 1:
+        args.data = args.data[0]  # one dataset stays a path, as recipes and checkpoints write it
+    return args
 
 
 def merge_config(args) -> dict:
@@ -222,8 +225,6 @@ def merge_config(args) -> dict:
                 cfg[k].update(v)
             else:
                 cfg[k] = v
-    if isinstance(args.data, list) and len(args.data) == 1:
-        args.data = args.data[0]
     for k in ("data", "init", "seed", "steps", "batch", "lr", "threads", "processes", "max_episodes", "log_every", "eval_every",
               "ckpt_every"):
         v = getattr(args, k)
@@ -258,12 +259,13 @@ def main(argv=None) -> dict:
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     latest = out / "latest.pt"
-    if args.resume and not latest.exists() and isinstance(merge_config(args).get("init"), dict):
-        args.resume = False  # a two-stage recipe stopped in (or right after) stage 1: --resume continues that
-    ckpt = None
-    if args.resume:
-        if not latest.exists():
+    cfg = None
+    if args.resume and not latest.exists():
+        cfg = merge_config(args)
+        if not isinstance(cfg.get("init"), dict):
             sys.exit(f"--resume: {latest} does not exist")
+        args.resume = False  # a two-stage recipe stopped in (or right after) stage 1: starting stage 2 resumes that
+    if args.resume:
         cfg = torch.load(latest, map_location="cpu")["config"]
         # The recipe is the checkpoint's. Only where the data lives, the thread count and the length of the run
         # may change (a new --steps changes the LR schedule from here on, so it is no longer bit-exact).
@@ -276,7 +278,7 @@ def main(argv=None) -> dict:
     else:
         if latest.exists():
             sys.exit(f"{latest} exists: pass --resume to continue it or choose another --out")
-        cfg = merge_config(args)
+        cfg = cfg or merge_config(args)
         if isinstance(cfg.get("init"), dict):
             cfg["init"] = train_first_stage(cfg["init"], out, args)
 
@@ -338,8 +340,7 @@ def _train(rank: int, world: int, args, cfg: dict, out: Path, latest: Path, port
             im = init["data_meta"]
             data_meta["init"] = {"checkpoint": str(cfg["init"]), "step": init["step"], "seed": init["config"]["seed"],
                                  "train_time_s": float(init["wall_s"]), "dataset": im["dataset"],
-                                 "card": im.get("card"), "recipe": init["config"],
-                                 "samples_per_s": None}
+                                 "card": im.get("card"), "recipe": init["config"]}
     else:
         data_meta = ckpt["data_meta"]
         if data.names != data_meta["episodes"] or data.max_plan != data_meta.get("max_plan", MAX_PLAN):
