@@ -116,15 +116,39 @@ function kindOf(w: string): Kind {
 
 const weightOf = (w: string) => WEIGHT[kindOf(w)] * (WEAK[w] ?? 1);
 
+// Letters of any script (and their combining marks) stay in their word: "Würfel" is one unknown word,
+// not "w" + "rfel". NFC first, so a decomposed "u\u0308" is the same word as "ü".
 function rawWords(text: string): string[] {
   return text
+    .normalize('NFC')
     .toLowerCase()
-    .replace(/[’']s\b/g, '')
-    .replace(/[^a-z0-9\s-]/g, ' ')
+    .replace(/[’']s(?![\p{L}\p{N}])/gu, '')
+    .replace(/[^\p{L}\p{M}\p{N}\s-]/gu, ' ')
     .replace(/-/g, ' ')
     .split(/\s+/)
     .filter(Boolean);
 }
+
+/** Longer text is not one instruction, and every panel that shows it would have to make room for it. */
+export const MAX_INSTRUCTION_CHARS = 300;
+
+/**
+ * The matcher only knows what to do, never what to avoid: with the negation dropped as an unknown word,
+ * "don't put the red cube in the bowl" would match, and run, exactly what it forbids.
+ */
+const NEGATION = /(?<![\p{L}\p{N}])(don[’']?t|do\s+not|does\s+not|doesn[’']?t|never|not|avoid)(?![\p{L}\p{N}])/iu;
+
+/**
+ * Words of other languages one allowed typo away from a task word (found by running common French, German,
+ * Spanish and Italian colour and object words through the corrector). Correction would read "bleu" as "blue" (one swap),
+ * so an instruction in another language would run a task by accident; no edit rule tells them from real
+ * typos ("rde" -> "red" is the same swap), so they are named.
+ */
+const FOREIGN = new Map<string, string>([
+  ['bleu', 'French for blue'],
+  ['gruen', 'German for green'],
+  ['plato', 'Spanish for plate'],
+]);
 
 interface Token {
   /** The normalised word. */
@@ -234,7 +258,7 @@ const sameLetters = (a: string, b: string) => [...a].sort().join() === [...b].so
  * forgive swapped letters ("opne"): one changed letter turns too many short words into others.
  */
 function correctTypo(w: string): string | null {
-  if (w.length < 3 || /\d/.test(w)) return null;
+  if (w.length < 3 || /\d/.test(w) || FOREIGN.has(w)) return null;
   const limit = w.length >= 8 ? 2 : 1;
   let best: string | null = null;
   let bestD = Infinity;
@@ -293,7 +317,7 @@ function scoreTemplate(input: string[], t: Template): { score: number; conflicts
 }
 
 function trigrams(text: string): Set<string> {
-  const s = `  ${text.toLowerCase().replace(/[^a-z]+/g, ' ').trim()} `;
+  const s = `  ${text.normalize('NFC').toLowerCase().replace(/[^\p{L}\p{M}]+/gu, ' ').trim()} `;
   const out = new Set<string>();
   for (let i = 0; i + 3 <= s.length; i++) out.add(s.slice(i, i + 3));
   return out;
@@ -318,6 +342,20 @@ export function matchInstruction(text: string): InstructionMatch {
     message: 'Type an instruction, for example "put the red cube in the blue bowl".',
   };
   if (!trimmed) return empty;
+  const refuse = (message: string): InstructionMatch => ({ ...empty, message });
+  if (trimmed.length > MAX_INSTRUCTION_CHARS) {
+    return refuse(
+      `This instruction is ${trimmed.length.toLocaleString('en')} characters long; an instruction can have at most ${MAX_INSTRUCTION_CHARS} characters. ` +
+        'Say one task in a sentence, for example "put the red cube in the blue bowl".',
+    );
+  }
+  const negation = NEGATION.exec(trimmed);
+  if (negation) {
+    return refuse(
+      `Could not run this instruction: it says "${negation[0]}", and the robot can only be told what it should do, not what to avoid. ` +
+        'Say what it should do instead.',
+    );
+  }
 
   const understood: string[] = [];
   const unknown: string[] = [];
@@ -391,6 +429,8 @@ export function matchInstruction(text: string): InstructionMatch {
     message = `Could not match this instruction: ${why}. Understood: ${understood.length ? list(understood) : 'nothing'}.`;
     if (unknown.length) message += ` Not understood: ${list(unknown)}.`;
   }
+  const foreign = unknown.filter((w) => FOREIGN.has(w));
+  if (foreign.length) message += ` ${foreign.map((w) => `"${w}" looks like ${FOREIGN.get(w)}`).join('; ')}: instructions are read in English.`;
   return { text: trimmed, normalized, understood, unknown, corrections, best: confident ? top : null, candidates, message };
 }
 
