@@ -367,15 +367,27 @@ function sampleChain(seed: number): EpisodeSpec {
 }
 
 export const TASKS: TaskDef[] = buildTasks();
-export const TASK_BY_ID: Record<string, TaskDef> = Object.fromEntries(TASKS.map((t) => [t.id, t]));
+// Task ids arrive from links and command lines. A plain object lookup would find Object.prototype's members
+// ("__proto__", "constructor", "toString"...) and hand them on as tasks; a Map only has its own keys.
+const TASK_MAP: ReadonlyMap<string, TaskDef> = new Map(TASKS.map((t) => [t.id, t]));
+/** Null prototype for the same reason; prefer findTask / isTaskId. */
+export const TASK_BY_ID: Readonly<Partial<Record<string, TaskDef>>> = Object.freeze(Object.assign(Object.create(null) as Record<string, TaskDef>, Object.fromEntries(TASK_MAP)));
 export const DEFAULT_TASK = 'object/red_to_bowl';
 
 export function tasksInSuite(suite: SuiteName | 'all'): TaskDef[] {
   return suite === 'all' ? TASKS : TASKS.filter((t) => t.suite === suite);
 }
 
+export function findTask(id: string): TaskDef | undefined {
+  return TASK_MAP.get(id);
+}
+
+export function isTaskId(id: string): boolean {
+  return TASK_MAP.has(id);
+}
+
 export function getTask(id: string): TaskDef {
-  const t = TASK_BY_ID[id];
+  const t = TASK_MAP.get(id);
   if (!t) throw new Error(`unknown task "${id}". Valid tasks: ${TASKS.map((x) => x.id).join(', ')}`);
   return t;
 }

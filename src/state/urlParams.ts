@@ -1,11 +1,14 @@
-import { DEFAULT_TASK, TASK_BY_ID } from '../sim/tasks';
+import { isTaskId } from '../sim/tasks';
 import type { PolicySource } from '../workers/protocol';
 
 // The shareable link: ?task=<id>&seed=<n>&instruction=<text>&policy=<expert|model>&autorun=1 (DESIGN.md).
 
 export interface UrlState {
-  /** Null when the link gives none (an instruction alone picks the task). */
-  task: string | null;
+  /**
+   * Null when the link gives none (an instruction alone picks the task); undefined when it names a task
+   * that does not exist (with a warning), so the caller chooses what to show instead.
+   */
+  task: string | null | undefined;
   seed: number;
   instruction: string;
   policy: PolicySource;
@@ -27,10 +30,11 @@ export function parseSeed(raw: string | null | undefined): number | null {
 export function parseUrl(search: string): UrlState {
   const q = new URLSearchParams(search);
   const warnings: string[] = [];
-  let task = q.get('task');
-  if (task !== null && !TASK_BY_ID[task]) {
-    warnings.push(`unknown task "${task}" in the link; showing ${DEFAULT_TASK}`);
-    task = DEFAULT_TASK;
+  const taskRaw = q.get('task');
+  let task: string | null | undefined = taskRaw;
+  if (taskRaw !== null && !isTaskId(taskRaw)) {
+    warnings.push(`unknown task "${taskRaw}" in the link; it is ignored`);
+    task = undefined;
   }
   const seedRaw = q.get('seed');
   let seed = parseSeed(seedRaw);
