@@ -6,6 +6,7 @@ import type { PerturbationName } from '../../src/sim/perturbations';
 import type { ExecutionMode } from '../../src/policy/execution';
 import { expertStepPolicy, runEpisode, type EpisodeResult } from '../../src/sim/rollout';
 import type { RunnerSession } from './runnerClient';
+import { UsageError } from './cli';
 import type { WorkerReply, WorkerRequest } from './evalWorker';
 
 // Where eval episodes run. The Node backend runs the simulation and the scripted expert in this process
@@ -36,8 +37,8 @@ export interface BackendOptions {
   build: boolean;
 }
 
-/** An error in the user's request (exit code 2), as opposed to a failure while running. */
-export class UsageError extends Error {}
+// One class for every CLI (scripts/lib/cli.ts); re-exported where eval has always imported it from.
+export { UsageError };
 
 // ------------------------------------------------------------------------------------------ node
 
@@ -82,7 +83,7 @@ class NodeBackend implements EpisodeBackend {
   private readonly policy = expertStepPolicy();
 
   run(job: EpisodeJob, lane: number): Promise<EpisodeResult> {
-    if (this.env) return Promise.resolve(runEpisode(this.env, job.task, job.seed, this.policy, this.perturbations));
+    if (this.env) return runEpisode(this.env, job.task, job.seed, this.policy, this.perturbations);
     const id = this.nextId++;
     return new Promise((ok, fail) => {
       this.pending.set(id, { ok, fail });

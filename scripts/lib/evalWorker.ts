@@ -20,9 +20,9 @@ if (parentPort) {
   const perturbations = (workerData?.perturbations ?? []) as PerturbationName[];
   const env = await TabletopEnv.create();
   const policy = expertStepPolicy();
-  port.on('message', ({ id, job }: WorkerRequest) => {
+  port.on('message', async ({ id, job }: WorkerRequest) => {
     try {
-      port.postMessage({ id, result: runEpisode(env, job.task, job.seed, policy, perturbations) } satisfies WorkerReply);
+      port.postMessage({ id, result: await runEpisode(env, job.task, job.seed, policy, perturbations) } satisfies WorkerReply);
     } catch (e) {
       port.postMessage({ id, error: (e as Error).stack ?? String(e) } satisfies WorkerReply);
     }

@@ -1,9 +1,12 @@
-import type { AttentionMaps } from '../policy/attention';
-import type { PolicyDecision } from '../workers/protocol';
-import type { Backend, InferResult } from '../workers/policyProtocol';
+import type { PolicyDecision } from '../engine/types';
+import type { AttentionMaps } from './attention';
+import type { ModelDecision } from './decode';
 
 // A model prediction as the timeline stores it: the Decision every view already draws (actions, path,
 // reasoning), plus the model-only outputs under `extras.model`.
+
+/** Where onnxruntime-web runs the model. */
+export type Backend = 'webgpu' | 'wasm';
 
 export interface ModelExtras {
   attention: AttentionMaps;
@@ -20,19 +23,27 @@ export interface ModelExtras {
   instruction: string;
 }
 
+/** How one inference ran: where, how long, for which step. */
+export interface InferenceMeta {
+  backend: Backend;
+  ms: number;
+  step: number;
+}
+
 export function modelExtras(d: PolicyDecision | null | undefined): ModelExtras | null {
   const m = d?.source === 'model' ? (d.extras?.model as ModelExtras | undefined) : undefined;
   return m ?? null;
 }
 
-export function toPolicyDecision(res: InferResult, instruction: string): PolicyDecision {
-  const { actions, path, reasoning, attention, tokens, fault } = res.decision;
-  const model: ModelExtras = { attention, tokens, fault, backend: res.backend, inferMs: res.ms, predictedAt: res.step, offset: 0, instruction };
+export function toPolicyDecision(decoded: ModelDecision, meta: InferenceMeta, instruction: string): PolicyDecision {
+  const { actions, path, reasoning, attention, tokens, fault } = decoded;
+  const model: ModelExtras = { attention, tokens, fault, backend: meta.backend, inferMs: meta.ms, predictedAt: meta.step, offset: 0, instruction };
   return { actions, path, reasoning, source: 'model', extras: { model } };
 }
 
 /** The part of a chunk still ahead `offset` steps after it was predicted (what the ghost path shows). */
 export function continuation(d: PolicyDecision, offset: number): PolicyDecision {
+  if (offset === 0) return d;
   const m = modelExtras(d);
   return {
     ...d,

@@ -1,6 +1,7 @@
 import * as THREE from 'three';
 import type { PoseFrame, SceneDescription } from '../sim/sceneDescription';
-import { CAMERAS, type CameraName } from '../sim/vocab';
+import type { CameraImages } from '../engine/types';
+import { CAMERAS } from '../sim/vocab';
 import { buildScene, type SceneModel } from './buildScene';
 import type { DomainRandomization } from './domainRandomization';
 
@@ -23,7 +24,7 @@ export interface PolicyCameraOptions {
   canvas?: HTMLCanvasElement | OffscreenCanvas;
 }
 
-export type CameraImages = Record<CameraName, Uint8Array>;
+export type { CameraImages } from '../engine/types';
 
 const BACKGROUND = new THREE.Color().setRGB(0.74, 0.77, 0.81, THREE.SRGBColorSpace);
 const KEY_INTENSITY = 2.6;

@@ -1,4 +1,7 @@
-import { PolicyCameraRenderer, type CameraImages } from '../render/policyCameras';
+import { EpisodeLoop, type LoopHooks } from '../engine/episodeLoop';
+import { resultOf } from '../engine/result';
+import type { CameraImages } from '../engine/types';
+import { PolicyCameraRenderer } from '../render/policyCameras';
 import { ActionNoise } from '../sim/actionNoise';
 import { jitterCameras, sampleRandomization, type DomainRandomization } from '../render/domainRandomization';
 import { objectBoxes, type Box2D } from '../sim/camera';
@@ -10,7 +13,8 @@ import { Rng } from '../sim/rng';
 import { describeScene, poseFrame, type PoseFrame, type SceneDescription } from '../sim/sceneDescription';
 import { getTask, TASKS } from '../sim/tasks';
 import { CAMERAS, type CameraName } from '../sim/vocab';
-import { createPolicy, policyNames, type RunnerPolicy } from './policies';
+import { createPolicy, policyNames } from './policies';
+import type { StepPolicy } from '../engine/types';
 import './modelPolicy';
 import type { EncodedArray, EpisodeResult, RunEpisodeOptions, RunnerInfo, VlaRunner } from './protocol';
 import { EpisodeRecorder, type NamedArray } from './recorder';
@@ -28,7 +32,7 @@ interface Runtime {
   env: TabletopEnv;
   desc: SceneDescription;
   cameras: PolicyCameraRenderer;
-  policies: Map<string, RunnerPolicy>;
+  policies: Map<string, StepPolicy>;
   webgl: string;
 }
 
@@ -52,7 +56,7 @@ function getRuntime(): Promise<Runtime> {
   return runtime;
 }
 
-async function policyFor(rt: Runtime, name: string, options: Record<string, unknown>): Promise<RunnerPolicy> {
+async function policyFor(rt: Runtime, name: string, options: Record<string, unknown>): Promise<StepPolicy> {
   // Policies are kept across episodes: a learned one loads its session once.
   const key = `${name}:${JSON.stringify(options)}`;
   let p = rt.policies.get(key);
@@ -98,64 +102,54 @@ async function runEpisode(opts: RunEpisodeOptions): Promise<EpisodeResult> {
   rt.cameras.setRandomization(randomization);
   const noise = opts.actionNoise ? new ActionNoise(new Rng(opts.seed).fork(ACTION_NOISE_SALT), opts.actionNoise) : null;
   const recorder = opts.record ? new EpisodeRecorder(desc.cameras) : null;
-  const render = !!recorder || policy.needsImages;
   const maxSteps = opts.maxSteps ?? Infinity;
-  const timing = { sim: 0, render: 0, policy: 0, record: 0 };
   let frame: PoseFrame | undefined;
   let images: CameraImages | undefined;
-  let stoppedEarly = false;
 
+  // This host's part of the loop: pixels through the app's renderer, the dataset rows, DART noise.
+  const hooks: LoopHooks = {
+    executed: noise ? (a) => noise.perturb(a) : undefined,
+    onRecord(r) {
+      // A dataset row is a state with the action decided there; the final state and refused steps have none.
+      if (!recorder || !frame || !r.images || !r.decided || r.decided.fault) return;
+      const boxes = {} as Record<CameraName, Box2D[]>;
+      CAMERAS.forEach((c, i) => (boxes[c] = objectBoxes(env, c, cameraPoseOf(frame!, i, desc.cameras[i].fovy))));
+      const reasoning = r.decided.decision?.reasoning;
+      recorder.add({
+        images: r.images,
+        proprio: r.proprio,
+        action: r.decided.action,
+        tcp: env.tcpPos(),
+        cameras: frame.cameras,
+        boxes,
+        goal: r.episode.goalIndex,
+        subtask: reasoning?.subtaskIndex ?? 0,
+        move: reasoning?.move ?? 'stop',
+      });
+    },
+  };
+  if (recorder || policy.needsImages) {
+    hooks.images = () => {
+      frame = poseFrame(env, frame);
+      if (randomization) jitterCameras(frame.cameras, randomization.cameraJitter);
+      if (perturbation.camera) jitterCameras(frame.cameras, perturbation.camera);
+      images = rt.cameras.render(frame, images);
+      return images;
+    };
+  }
+  const loop = new EpisodeLoop(ep, policy, driver, hooks);
+  let stoppedEarly = false;
   try {
-    while (!ep.done) {
+    await loop.begin();
+    while (!loop.done) {
       if (ep.step >= maxSteps) {
         stoppedEarly = true;
         break;
       }
-      driver.beforeStep(ep);
-      let ta = performance.now();
-      if (render) {
-        frame = poseFrame(env, frame);
-        if (randomization) jitterCameras(frame.cameras, randomization.cameraJitter);
-        if (perturbation.camera) jitterCameras(frame.cameras, perturbation.camera);
-        images = rt.cameras.render(frame, images);
-      }
-      let tb = performance.now();
-      timing.render += tb - ta;
-      const goal = ep.goalIndex;
-      const instruction = ep.instruction;
-      const proprio = env.proprio();
-      const tcp = env.tcpPos();
-      const step = await policy.act({ step: ep.step, instruction, images: render ? images! : null, proprio, episode: ep });
-      ta = performance.now();
-      timing.policy += ta - tb;
-      if (step.fault) {
-        ep.fail(`policy fault: ${step.fault}`);
-        break;
-      }
-      if (recorder && frame && images) {
-        const boxes = {} as Record<CameraName, Box2D[]>;
-        CAMERAS.forEach((c, i) => (boxes[c] = objectBoxes(env, c, cameraPoseOf(frame!, i, desc.cameras[i].fovy))));
-        const r = step.decision?.reasoning;
-        recorder.add({
-          images,
-          proprio,
-          action: step.action,
-          tcp,
-          cameras: frame.cameras,
-          boxes,
-          goal,
-          subtask: r?.subtaskIndex ?? 0,
-          move: r?.move ?? 'stop',
-        });
-      }
-      tb = performance.now();
-      timing.record += tb - ta;
-      // The recording keeps the policy's clean action; only the executed one carries the noise.
-      ep.apply(noise ? noise.perturb(step.action) : step.action);
-      timing.sim += performance.now() - tb;
+      await loop.step();
     }
   } finally {
-    driver.end();
+    loop.end();
   }
 
   const te = performance.now();
@@ -165,23 +159,16 @@ async function runEpisode(opts: RunEpisodeOptions): Promise<EpisodeResult> {
         arrays: Object.fromEntries(Object.entries(recorder.finish()).map(([k, a]) => [k, encode(a)])),
       }
     : undefined;
+  const timing = { ...loop.timing };
   timing.record += performance.now() - te;
   const round = (x: number) => Math.round(x * 10) / 10;
   return {
-    task: task.id,
+    ...resultOf(loop, task.id, opts.seed, 0, driver.events, stoppedEarly ? `stopped after maxSteps (${maxSteps})` : undefined),
     suite: task.suite,
-    seed: opts.seed,
     policy: policyName,
-    instruction: ep.spec.goals[0].instruction,
-    success: ep.status === 'success',
-    steps: ep.step,
-    reason: stoppedEarly ? `stopped after maxSteps (${maxSteps})` : ep.reason,
-    completed: ep.completed,
-    goals: ep.spec.goals.length,
     wall_ms: round(performance.now() - t0),
     timing: { sim: round(timing.sim), render: round(timing.render), policy: round(timing.policy), record: round(timing.record) },
     randomization,
-    events: driver.events,
     ...(recording ? { recording } : {}),
   };
 }

@@ -1,5 +1,6 @@
 import type { MainModule, MjData, MjModel } from './mujoco';
 import { getMujoco } from './mujoco';
+import { actionFault, ACTION_DIM } from './actionGuard';
 import { buildSceneXml, CAMERA_SPECS, GRIPPER_OPEN, HOME_QPOS, JOINT_RANGES } from './scene';
 import { choleskyFactor, choleskySubstitute } from './linalg';
 import {
@@ -13,7 +14,7 @@ export const CONTROL_HZ = 10;
 export const SUBSTEPS = Math.round(1 / (CONTROL_HZ * PHYSICS_DT));
 export const MAX_DPOS = 0.02;
 export const MAX_DROT = 0.15;
-export const ACTION_DIM = 7;
+export { ACTION_DIM };
 export const PROPRIO_DIM = 13;
 
 /** The commanded pose may run at most this far ahead of the measured one, so a blocked arm cannot wind up. */
@@ -217,9 +218,8 @@ export class TabletopEnv {
    * `applyForces` runs before every physics step (mouse drags, perturbation pushes).
    */
   step(action: ArrayLike<number>, applyForces?: (env: TabletopEnv) => void): StepResult {
-    for (let i = 0; i < ACTION_DIM; i++) {
-      if (!Number.isFinite(action[i])) return { fault: `action[${i}] is not a finite number` };
-    }
+    const fault = actionFault(action);
+    if (fault) return { fault };
     const dp: Vec3 = [0, 1, 2].map((i) => clamp(action[i], -MAX_DPOS, MAX_DPOS)) as Vec3;
     const dr: Vec3 = [3, 4, 5].map((i) => clamp(action[i], -MAX_DROT, MAX_DROT)) as Vec3;
     const grip = clamp(action[6], -1, 1);

@@ -1,35 +1,28 @@
+import { EpisodeLoop } from '../engine/episodeLoop';
+import { resultOf, type EpisodeResult } from '../engine/result';
+import type { StepPolicy } from '../engine/types';
 import type { TabletopEnv } from './env';
 import { Episode } from './episode';
 import { ExpertPolicy } from './expertPolicy';
 import { perturbSpec, planPerturbations, PerturbationDriver, type PerturbationName, type PerturbationPlan } from './perturbations';
 import { getTask } from './tasks';
 
-/** The outcome of one episode, as the eval CLI records it. */
-export interface EpisodeResult {
-  task: string;
-  seed: number;
-  instruction: string;
-  success: boolean;
-  steps: number;
-  /** Goals achieved (chains: 0-5; other tasks: 0 or 1). */
-  completed: number;
-  goals: number;
-  reason: string | null;
-  wall_ms: number;
-  /** What the perturbations did, in order. */
-  events: string[];
-}
+// Node's host of the episode loop (src/engine/episodeLoop.ts): no pixels, no pacing; the eval CLI's Node
+// lanes and the tests run whole episodes here.
 
-/** Anything that proposes the next 7-D action for an episode. */
-export interface StepPolicy {
-  reset(): void;
-  act(ep: Episode): ArrayLike<number>;
-}
+export type { EpisodeResult } from '../engine/result';
 
-/** The scripted expert, executing the first action of every chunk it proposes (closed loop). */
+/** The scripted expert as a step policy: it re-plans every step and executes the first action (closed loop). */
 export function expertStepPolicy(): StepPolicy {
   const expert = new ExpertPolicy();
-  return { reset: () => expert.reset(), act: (ep) => expert.decide(ep).actions[0] };
+  return {
+    needsImages: false,
+    reset: () => expert.reset(),
+    act: (obs) => {
+      const d = expert.decide(obs.episode);
+      return { action: d.actions[0], decision: { ...d, source: 'expert' } };
+    },
+  };
 }
 
 /** Sample a task episode, apply the seeded perturbations and prepare the driver for in-episode ones. */
@@ -45,39 +38,19 @@ export function startEpisode(env: TabletopEnv, taskId: string, seed: number, per
 }
 
 /**
- * Run one episode to the end in this thread. Never throws for physics trouble: faults end the episode as
- * a failure with the reason recorded. The shared model is restored afterwards.
+ * Run one episode to the end in this thread. Never throws for physics or policy trouble: faults end the
+ * episode as a failure with the reason recorded. The shared model is restored afterwards.
  */
-export function runEpisode(env: TabletopEnv, taskId: string, seed: number, policy: StepPolicy, perturbations: readonly PerturbationName[] = []): EpisodeResult {
+export async function runEpisode(env: TabletopEnv, taskId: string, seed: number, policy: StepPolicy, perturbations: readonly PerturbationName[] = []): Promise<EpisodeResult> {
   const t0 = performance.now();
-  const { episode: ep, driver } = startEpisode(env, taskId, seed, perturbations);
-  policy.reset();
+  const { episode, driver } = startEpisode(env, taskId, seed, perturbations);
+  await policy.reset();
+  const loop = new EpisodeLoop(episode, policy, driver);
   try {
-    while (!ep.done) {
-      driver.beforeStep(ep);
-      let action: ArrayLike<number>;
-      try {
-        action = policy.act(ep);
-      } catch (e) {
-        ep.fail(`policy error: ${(e as Error).message}`);
-        break;
-      }
-      ep.apply(action);
-    }
+    await loop.begin();
+    while ((await loop.step()) === 'stepped');
   } finally {
-    driver.end();
+    loop.end();
   }
-  return {
-    task: taskId,
-    seed,
-    // The first instruction, as the runner page reports it (a chain's five are in its spec).
-    instruction: ep.spec.goals[0].instruction,
-    success: ep.status === 'success',
-    steps: ep.step,
-    completed: ep.completed,
-    goals: ep.spec.goals.length,
-    reason: ep.reason,
-    wall_ms: Math.round(performance.now() - t0),
-    events: driver.events,
-  };
+  return resultOf(loop, taskId, seed, performance.now() - t0, driver.events);
 }

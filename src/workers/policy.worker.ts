@@ -8,6 +8,7 @@ import { timeDecisions } from '../policy/timing';
 import { parseManifest, ManifestError, type Manifest } from '../policy/manifest';
 import { decodeOutputs } from '../policy/decode';
 import { clearModelCache, expectedBytes, fetchModelBytes, type LoadProgress } from '../policy/modelLoader';
+import type { PolicyPortApi } from './protocol';
 import type { Backend, BackendComparison, InferRequest, InferResult, PolicyLoadInfo, PolicyLoadOptions, PolicyWorkerApi } from './policyProtocol';
 
 // The learned policy's home in the browser: onnxruntime-web runs here, never on the main thread. WebGPU
@@ -249,6 +250,11 @@ const api: PolicyWorkerApi = {
 
   timeInference(req: InferRequest, which: Backend, runs: number): Promise<number[]> {
     return exclusive(() => timeOn(req, which, runs));
+  },
+
+  connect(port: MessagePort) {
+    const direct: PolicyPortApi = { infer: (req) => api.infer(req), ping: () => api.ping() };
+    Comlink.expose(direct, port);
   },
 
   injectFault(kind) {

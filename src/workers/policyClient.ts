@@ -1,12 +1,11 @@
 import * as Comlink from 'comlink';
 import type { LoadProgress } from '../policy/modelLoader';
+import { watchCall } from './watchdog';
 import type { Backend, BackendComparison, InferRequest, InferResult, PolicyLoadInfo, PolicyLoadOptions, PolicyWorkerApi } from './policyProtocol';
 
-// The main thread's handle on the policy worker: starts it, loads the model, sends observations with
-// their pixel buffers transferred, and notices when the worker dies. A worker can die loudly (an uncaught
-// error) or silently (closed, killed for memory: its calls then never answer), so every call runs under
-// a watchdog that pings the worker once the call has taken a while; a worker that does not answer the
-// ping is declared dead. A slow but live worker (WebGPU on a software rasteriser) answers and is left be.
+// The main thread's handle on the policy worker: starts it, loads the model, hands the sim worker a direct
+// line to it (connect), and notices when the worker dies: every call runs under src/workers/watchdog.ts,
+// and a heartbeat pings it while nothing else is asked (the sim worker's inferences do not pass here).
 
 export interface PolicyClientHandlers {
   onBackendChange(backend: Backend, reason: string): void;
@@ -69,41 +68,17 @@ export class PolicyClient {
   /** Run a call; rejects with PolicyCrashError if the worker dies (loudly or silently) before it answers. */
   private watched<T>(fn: (api: Comlink.Remote<PolicyWorkerApi>) => Promise<T>, pingDeadline = PING_DEADLINE_MS[this.backend]): Promise<T> {
     const api = this.api;
-    return new Promise<T>((resolve, reject) => {
-      let settled = false;
-      let timer: ReturnType<typeof setTimeout> | null = null;
-      const fail = (err: Error) => finish(() => reject(err));
-      const finish = (then: () => void) => {
-        if (settled) return;
-        settled = true;
-        if (timer !== null) clearTimeout(timer);
-        this.pending.delete(fail);
-        then();
-      };
-      this.pending.add(fail);
-      const watch = () => {
-        timer = setTimeout(() => {
-          if (settled) return;
-          let answered = false;
-          const deadline = setTimeout(() => {
-            if (!answered && !settled) this.crash('the policy worker stopped responding');
-          }, pingDeadline);
-          api.ping().then(
-            () => {
-              answered = true;
-              clearTimeout(deadline);
-              watch();
-            },
-            () => undefined,
-          );
-        }, WATCH_AFTER_MS);
-      };
-      watch();
-      fn(api).then(
-        (v) => finish(() => resolve(v)),
-        (e: unknown) => fail(e instanceof Error ? e : new Error(String(e))),
-      );
+    const w = watchCall(() => fn(api), {
+      watchAfterMs: WATCH_AFTER_MS,
+      pingDeadlineMs: pingDeadline,
+      ping: () => api.ping(),
+      onLost: () => this.crash('the policy worker stopped responding'),
+      lostError: () => new PolicyCrashError('the policy worker stopped responding'),
     });
+    this.pending.add(w.abort);
+    const forget = () => this.pending.delete(w.abort);
+    w.promise.then(forget, forget);
+    return w.promise;
   }
 
   async load(opts: PolicyLoadOptions, onProgress: (p: LoadProgress) => void): Promise<PolicyLoadInfo> {
@@ -132,6 +107,18 @@ export class PolicyClient {
 
   clearCache(): Promise<void> {
     return this.watched((api) => api.clearCache());
+  }
+
+  /** A MessagePort on which the worker serves `infer` and `ping` (for the sim worker's control loop). */
+  connect(): MessagePort {
+    const ch = new MessageChannel();
+    void this.api.connect(Comlink.transfer(ch.port1, [ch.port1]));
+    return ch.port2;
+  }
+
+  /** Ping now (the heartbeat between calls); a worker that does not answer is declared dead. */
+  heartbeat(): Promise<number> {
+    return this.watched((api) => api.ping());
   }
 
   injectFault(kind: 'close' | 'throw'): void {

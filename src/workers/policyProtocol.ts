@@ -2,7 +2,9 @@ import type { ModelDecision } from '../policy/decode';
 import type { LoadProgress } from '../policy/modelLoader';
 import type { Manifest } from '../policy/manifest';
 
-export type Backend = 'webgpu' | 'wasm';
+import type { Backend } from '../policy/modelDecision';
+
+export type { Backend };
 
 export interface PolicyLoadOptions {
   /** Directory URL of the model, e.g. `/models/vla-small/` (holds manifest.json and the ONNX file). */
@@ -72,6 +74,8 @@ export interface PolicyWorkerApi {
   compareBackends(req: InferRequest): Promise<BackendComparison | null>;
   /** Inference times (ms) of `runs` forward passes on `backend` (a side session when it is not the live one). */
   timeInference(req: InferRequest, backend: Backend, runs: number): Promise<number[]>;
+  /** Serve `infer` and `ping` on this port too: the sim worker's control loop asks the model directly. */
+  connect(port: MessagePort): void;
   /** Fault injection: 'close' ends the worker silently (as an OOM kill would), 'throw' raises outside any call. */
   injectFault(kind: 'close' | 'throw'): void;
 }

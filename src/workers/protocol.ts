@@ -1,4 +1,6 @@
-import type { Decision } from '../sim/expertPolicy';
+import type { CameraImages, PolicyDecision, PolicySource } from '../engine/types';
+import type { ExecutionMode } from '../policy/execution';
+import type { InferRequest, InferResult } from './policyProtocol';
 import type { EpisodeStatus, StepOutcome } from '../sim/episode';
 import type { Vec3 } from '../sim/math';
 import type { PoseFrame, SceneDescription } from '../sim/sceneDescription';
@@ -6,18 +8,12 @@ import type { SuiteName } from '../sim/tasks';
 import type { Subtask } from '../sim/tasks';
 
 // The typed contract between the main thread and the sim worker (Comlink RPC plus one event stream).
-// Everything here is structured-clone friendly; pose arrays travel as transferables.
+// The sim worker runs the whole control loop (src/engine/episodeLoop.ts): physics, the policy cameras and
+// the policy (the expert in place, the learned model over a MessagePort straight to the policy worker), so
+// the main thread only receives records and draws. Everything here is structured-clone friendly; pose and
+// pixel arrays travel as transferables.
 
-/** Which policy produced a decision. The sim worker computes expert decisions itself; model decisions
- * come from the policy worker through the main thread, which executes their actions with `execute`. */
-export type PolicySource = 'expert' | 'model';
-
-/** A Decision (action chunk, planned path, reasoning) tagged with its source. Policies may attach extra
- * per-step outputs (attention maps, confidences) under `extras`; the UI records and replays them as is. */
-export interface PolicyDecision extends Decision {
-  source: PolicySource;
-  extras?: Record<string, unknown>;
-}
+export type { PolicyDecision, PolicySource };
 
 export interface GoalInfo {
   instruction: string;
@@ -65,13 +61,27 @@ export interface StepRecord {
   action: number[] | null;
   /** A person's drag force acted during the step that led here. */
   perturbed: boolean;
-  /** Wall time the worker spent on this control step (physics + controller + expert), ms. */
+  /** Wall time the worker spent on this control step (physics + controller + policy + cameras), ms. */
   computeMs: number;
+  /** The policy cameras at this state (the model's exact input); null where WebGL is missing. */
+  images: CameraImages | null;
 }
 
+/** Where the sim worker's loop is. */
+export type LoopPhase = 'idle' | 'running' | 'awaiting' | 'done';
+
 export type SimEvent =
+  /** A state and the decision made at it; a record for a step already sent replaces it (the first
+   * prediction of an episode arrives after the bare initial state). */
   | { type: 'record'; epoch: number; record: StepRecord }
-  | { type: 'playing'; epoch: number; playing: boolean };
+  | { type: 'phase'; epoch: number; phase: LoopPhase; step: number };
+
+/** How the learned model's chunks execute in the app. */
+export interface ExecutionRequest {
+  mode: ExecutionMode;
+  /** Hold every new prediction until a person accepts it. */
+  approval: boolean;
+}
 
 export interface LoadRequest {
   taskId: string;
@@ -79,6 +89,7 @@ export interface LoadRequest {
   /** A typed instruction replaces the sampled one for single-goal tasks (the text a model would read). */
   instruction?: string;
   policy: PolicySource;
+  execution?: ExecutionRequest;
 }
 
 export interface LoadResult {
@@ -95,29 +106,38 @@ export interface DragStart {
   target: Vec3;
 }
 
+/** What the sim worker needs from the policy worker, over the MessagePort the main thread hands both. */
+export interface PolicyPortApi {
+  infer(req: InferRequest): Promise<InferResult>;
+  ping(): Promise<number>;
+}
+
 /** `speed` multiplies the 10 Hz control rate; Infinity runs as fast as the worker can. */
 export interface SimWorkerApi {
-  init(listener: (e: SimEvent) => void): Promise<{ scene: SceneDescription; controlHz: number }>;
+  init(listener: (e: SimEvent) => void): Promise<{ scene: SceneDescription; controlHz: number; cameraError: string | null }>;
+  /** Load an episode; the bare initial state comes back at once, its first decision follows as a record event. */
   load(req: LoadRequest): Promise<LoadResult>;
+  /** Run at `speed` until the episode ends, a prediction waits for approval, or `pause`. */
   play(speed: number): void;
   pause(): void;
   setSpeed(speed: number): void;
-  /** One control step with the expert; null when the episode is already over. */
-  step(): Promise<StepRecord | null>;
-  /** One control step with an action from another policy (the model); its decision stays with the caller. */
-  execute(action: number[]): Promise<StepRecord | null>;
-  /**
-   * Another policy's actions, one per control period at `speed`, each record published as an event; resolves
-   * with how many ran (fewer when the episode ends, its goal changes, or on pause / load).
-   */
-  executeMany(actions: number[][], speed: number): Promise<number>;
+  /** Exactly one control step (accepting a prediction that waits for approval); the new step, or null.
+   * Its record arrives as an event, like every other. */
+  step(): Promise<number | null>;
+  /** Accept the prediction waiting for approval; false when none waits. */
+  approve(): boolean;
+  setExecution(req: ExecutionRequest): void;
+  /** The learned model is ready behind this port (or gone: null); the episode's first prediction follows. */
+  connectPolicy(port: MessagePort | null, reason?: string): void;
   /** Restore the episode as it was at recorded step `step` and drop later history. */
   resumeFrom(step: number): Promise<StepRecord>;
   dragStart(d: DragStart): void;
   dragMove(target: Vec3): void;
   dragEnd(): void;
-  /** Fault injection for the crash-recovery path: the worker throws outside any call. */
-  injectFault(kind: 'crash'): void;
+  /** Liveness check for the main thread's watchdog. */
+  ping(): number;
+  /** Fault injection: 'crash' throws outside any call; 'close' ends the worker silently (as an OOM kill would). */
+  injectFault(kind: 'crash' | 'close'): void;
 }
 
 export const isTerminal = (s: EpisodeStatus) => s === 'success' || s === 'failure';

@@ -1,27 +1,41 @@
 /// <reference lib="webworker" />
 import * as Comlink from 'comlink';
+import { PolicyCameraRenderer } from '../render/policyCameras';
 import { SimSession } from './simSession';
 import type { SimWorkerApi } from './protocol';
 
-// The simulator's home in the browser: MuJoCo, the episode and the scripted expert live here, so physics
-// never runs on the main thread. The main thread talks to it through `simClient.ts`.
+// The control loop's home in the browser: MuJoCo, the episode, the policy cameras (three.js on an
+// OffscreenCanvas) and the policies (the scripted expert here; the learned model over a port straight to
+// the policy worker) all live here, so the main thread only receives records and draws.
 
-const session = new SimSession((value, buffers) => Comlink.transfer(value, buffers));
+const session = new SimSession({
+  transfer: (value, buffers) => Comlink.transfer(value, buffers),
+  cameras: (scene) => new PolicyCameraRenderer(scene),
+});
 
 const api: SimWorkerApi = {
   init: (listener) => session.init(listener),
-  load: async (req) => session.load(req),
+  load: (req) => session.load(req),
   play: (speed) => session.play(speed),
   pause: () => session.pause(),
   setSpeed: (speed) => session.setSpeed(speed),
-  step: async () => session.step(),
-  execute: async (action) => session.execute(action),
-  executeMany: (actions, speed) => session.executeMany(actions, speed),
-  resumeFrom: async (step) => session.resumeFrom(step),
+  step: () => session.step(),
+  approve: () => session.approve(),
+  setExecution: (req) => session.setExecution(req),
+  connectPolicy: (port, reason) => session.connectPolicy(port, reason),
+  resumeFrom: (step) => session.resumeFrom(step),
   dragStart: (d) => session.dragStart(d),
   dragMove: (t) => session.dragMove(t),
   dragEnd: () => session.dragEnd(),
-  injectFault: (kind) => session.injectFault(kind),
+  ping: () => session.ping(),
+  injectFault(kind) {
+    if (kind === 'close') setTimeout(() => self.close());
+    else {
+      setTimeout(() => {
+        throw new Error('injected fault: the simulator worker crashed');
+      });
+    }
+  },
 };
 
 Comlink.expose(api);

@@ -1,41 +1,43 @@
-import { CAMERA_RES, CONTROL_HZ, PHYSICS_DT, TabletopEnv } from '../sim/env';
+import { ChunkedPolicy, type Predictor } from '../engine/chunkedPolicy';
+import { EpisodeLoop } from '../engine/episodeLoop';
+import type { CameraImages, PolicyDecision, PolicyStep, StepPolicy } from '../engine/types';
+import { DEFAULT_EXECUTION } from '../policy/execution';
+import { CAMERA_RES, CONTROL_HZ, TabletopEnv } from '../sim/env';
 import { Episode } from '../sim/episode';
-import type { EpisodeSpec } from '../sim/tasks';
 import { ExpertPolicy } from '../sim/expertPolicy';
 import type { Vec3 } from '../sim/math';
-import { describeScene, poseFrame, type SceneDescription } from '../sim/sceneDescription';
-import { getTask } from '../sim/tasks';
+import { describeScene, poseFrame, type PoseFrame, type SceneDescription } from '../sim/sceneDescription';
+import { getTask, type EpisodeSpec } from '../sim/tasks';
 import { OBJECTS } from '../sim/vocab';
+import { springForces, type Drag } from './dragSpring';
 import type {
-  DragStart, DraggableBody, EpisodeInfo, LoadRequest, LoadResult, PolicyDecision, SimEvent, StepRecord,
+  DraggableBody, DragStart, EpisodeInfo, ExecutionRequest, LoadRequest, LoadResult, LoopPhase, SimEvent, StepRecord,
 } from './protocol';
+import { RemotePredictor } from './remotePredictor';
 
-// The sim worker's logic as a plain class, so it runs (and is tested) in Node exactly as in the worker.
+// The app's host of the episode loop (src/engine/episodeLoop.ts), as a plain class so it runs (and is
+// tested) in Node exactly as in the sim worker. It supplies what only the app has: pacing at the chosen
+// speed, the policy cameras, a person's drags and approvals, branching from a recorded step, and the
+// record stream to the main thread. The learned model is reached over a port straight to the policy worker.
 
-/**
- * Spring-damper of the mouse drag, per unit of the dragged body's mass: 4 Hz, critically damped. Stiff
- * enough that table friction (mu = 1) leaves under 2 cm of lag, soft enough to look like a spring.
- */
-const DRAG_OMEGA = 2 * Math.PI * 4;
-const DRAG_MAX_ACCEL = 60; // m/s^2: a wild mouse must not fling objects out of the workspace
-const DRAG_ROT_DAMPING = 0.02;
-
-/** A mouse drag: the grabbed body, the grab point in its frame, and where the pointer is (world). */
-interface Drag {
-  body: number;
-  anchor: Vec3;
-  target: Vec3;
+/** Renders the policy cameras for a pose frame (three.js on an OffscreenCanvas in the worker). */
+export interface CameraSource {
+  render(frame: PoseFrame): CameraImages;
+  dispose(): void;
 }
 
-/** A drag acting during one control step; `prev` is the grab point one physics step ago. */
-interface Spring extends Drag {
-  prev: Vec3 | null;
+export interface SimSessionOptions {
+  /** Hands buffers to the event channel without copying (Comlink.transfer in the worker). */
+  transfer?: <T>(value: T, buffers: Transferable[]) => T;
+  /** The policy cameras; without them records carry no pixels and the model cannot run. */
+  cameras?: (scene: SceneDescription) => CameraSource;
 }
 
 interface HistoryEntry {
-  /** The expert and its plan as they were at this state (after deciding). */
+  /** The expert as it was at this state, after deciding (it drives, or labels the model's states). */
   expert: ExpertPolicy;
-  pending: PolicyDecision | null;
+  decided: PolicyStep | null;
+  label: PolicyDecision | null;
   /** The action that led to this state and the drag that acted during it (null for the initial state). */
   action: number[] | null;
   drag: Drag | null;
@@ -43,7 +45,8 @@ interface HistoryEntry {
 
 /** The typed arrays of a record that can move to another thread without a copy. */
 function buffersOf(r: StepRecord): Transferable[] {
-  return [r.frame.bodies.buffer, r.frame.cameras.buffer, r.proprio.buffer];
+  const images = r.images ? Object.values(r.images).map((a) => a.buffer) : [];
+  return [r.frame.bodies.buffer, r.frame.cameras.buffer, r.proprio.buffer, ...images];
 }
 
 /** ExpertPolicy keeps its state machine in plain fields; a structured clone of them is an exact copy. */
@@ -51,50 +54,75 @@ function cloneExpert(p: ExpertPolicy): ExpertPolicy {
   return Object.assign(Object.create(ExpertPolicy.prototype) as ExpertPolicy, structuredClone({ ...p }));
 }
 
+const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e));
+
 export class SimSession {
   private env!: TabletopEnv;
   private scene!: SceneDescription;
+  private cameras: CameraSource | null = null;
+  private cameraError: string | null = null;
   private listener: (e: SimEvent) => void = () => {};
-  private episode: Episode | null = null;
-  private expert = new ExpertPolicy();
-  private pending: PolicyDecision | null = null;
-  private history: HistoryEntry[] = [];
-  private info: EpisodeInfo | null = null;
-  private spec: EpisodeSpec | null = null;
-  private policy: LoadRequest['policy'] = 'expert';
+  private readonly transfer: NonNullable<SimSessionOptions['transfer']>;
+
   private epoch = 0;
+  private spec: EpisodeSpec | null = null;
+  private info: EpisodeInfo | null = null;
+  private loop: EpisodeLoop | null = null;
+  private expert = new ExpertPolicy();
+  private history: HistoryEntry[] = [];
+  /** The decision at the current state has been made and recorded (the loop can step). */
+  private prepared: Promise<void> | null = null;
+
+  private readonly model: ChunkedPolicy;
+  private predictor: RemotePredictor | Predictor | null = null;
+  private predictorWaiters: (() => void)[] = [];
+  private approval: { step: number; resolve: (ok: boolean) => void } | null = null;
+  /** Steps that may pass the approval gate without asking (a person pressed Step). */
+  private preApproved = 0;
+
   private drag: Drag | null = null;
+  private stepDrag: Drag | null = null;
   private dragged = false;
+
   private speed = 1;
   private playing = false;
+  private busy: Promise<unknown> | null = null;
   private timer: ReturnType<typeof setTimeout> | null = null;
-  private nextTick = 0;
-  /** When the last control step ran: a batch of another policy's actions keeps the control rate across batches. */
   private lastStepAt = 0;
-  /** Another policy's actions being executed one per control period (executeMany). */
-  private batch: { actions: number[][]; done: number; goal: number; resolve: (executed: number) => void } | null = null;
+  private stepStartedAt = 0;
 
-  /** `transfer` hands pose buffers to the event channel without copying (Comlink.transfer in the worker). */
-  constructor(private readonly transfer: <T>(value: T, buffers: Transferable[]) => T = (v) => v) {}
+  constructor(private readonly opts: SimSessionOptions = {}) {
+    this.transfer = opts.transfer ?? ((v) => v);
+    this.model = new ChunkedPolicy({ predict: (obs) => this.predict(obs) }, DEFAULT_EXECUTION);
+  }
 
-  async init(listener: (e: SimEvent) => void): Promise<{ scene: SceneDescription; controlHz: number }> {
+  async init(listener: (e: SimEvent) => void): Promise<{ scene: SceneDescription; controlHz: number; cameraError: string | null }> {
     this.listener = listener;
     if (!this.env) {
       this.env = await TabletopEnv.create();
       this.scene = describeScene(this.env, CAMERA_RES);
+      try {
+        this.cameras = this.opts.cameras?.(this.scene) ?? null;
+      } catch (e) {
+        this.cameraError = errorText(e);
+      }
     }
-    return { scene: this.scene, controlHz: CONTROL_HZ };
+    return { scene: this.scene, controlHz: CONTROL_HZ, cameraError: this.cameraError };
   }
 
-  load(req: LoadRequest): LoadResult {
-    this.stopLoop();
+  // ---------------------------------------------------------------- episodes
+  async load(req: LoadRequest): Promise<LoadResult> {
+    this.stop();
+    this.loop?.end();
     this.epoch += 1;
+    const epoch = this.epoch;
     const task = getTask(req.taskId);
     const spec = task.sample(req.seed);
     const typed = req.instruction?.trim();
     if (typed && spec.goals.length === 1) spec.goals[0] = { ...spec.goals[0], instruction: typed };
     this.spec = spec;
-    this.episode = new Episode(this.env, spec);
+    if (req.execution) this.setExecution(req.execution);
+    const episode = new Episode(this.env, spec);
     this.expert = new ExpertPolicy();
     this.history = [];
     this.drag = null;
@@ -108,11 +136,101 @@ export class SimSession {
       policy: req.policy,
       draggable: this.draggableBodies(),
     };
-    this.policy = req.policy;
-    this.pending = this.decideExpert();
-    this.remember(null, null);
-    const record = this.record(null, 0);
-    return this.transfer({ epoch: this.epoch, info: this.info, record }, buffersOf(record));
+    this.loop = this.makeLoop(episode, req.policy);
+    await this.loop.policy.reset();
+    if (req.policy === 'expert') {
+      // The expert decides at once: the initial state comes back with its plan.
+      const first = await this.quietly(() => this.loop!.begin());
+      this.prepared = Promise.resolve();
+      return this.transfer({ epoch, info: this.info, record: first }, buffersOf(first));
+    }
+    // The model's first prediction waits for the model: the bare state now, the plan as a record event.
+    const bare = this.recordOf(0, null, null, null, 'render');
+    const loop = this.loop;
+    this.prepared = this.whenPredictor().then(async () => {
+      if (loop === this.loop) await loop.begin();
+    });
+    return this.transfer({ epoch, info: this.info, record: bare }, buffersOf(bare));
+  }
+
+  private makeLoop(episode: Episode, policy: LoadRequest['policy']): EpisodeLoop {
+    const expert: StepPolicy = {
+      needsImages: false,
+      reset: () => {},
+      act: ({ episode: ep }) => {
+        const d = this.expert.decide(ep);
+        return { action: d.actions[0], decision: { ...d, source: 'expert' } };
+      },
+    };
+    return new EpisodeLoop(episode, policy === 'expert' ? expert : this.model, null, {
+      images: this.cameras ? () => this.renderCameras() : undefined,
+      forces: () => {
+        const d = this.drag ? { ...this.drag, target: [...this.drag.target] as Vec3 } : null;
+        // xfrc_applied is not part of a snapshot; it must never outlive the step it was applied in.
+        (this.env.data.xfrc_applied as Float64Array).fill(0);
+        this.stepDrag = d;
+        this.dragged = d !== null;
+        return d ? springForces(d) : undefined;
+      },
+      // With the model driving, the expert still labels every state (ground truth beside the prediction).
+      label: policy === 'model' ? (ep) => ({ ...this.expert.decide(ep), source: 'expert' }) : undefined,
+      onRecord: (r) => {
+        const rec = this.recordOf(r.step, r.action, r.decided, r.label, r.images);
+        this.history[r.step] = { expert: cloneExpert(this.expert), decided: r.decided, label: r.label, action: r.action, drag: r.action ? this.stepDrag : null };
+        this.history.length = r.step + 1;
+        this.stepDrag = null;
+        this.lastRecord = rec;
+        if (!this.silent) this.emit(this.transfer({ type: 'record', epoch: this.epoch, record: rec }, buffersOf(rec)));
+      },
+    });
+  }
+
+  private lastRecord: StepRecord | null = null;
+  private silent = false;
+
+  /** Run `fn` without publishing its record; returns the record it made. */
+  private async quietly(fn: () => Promise<unknown>): Promise<StepRecord> {
+    this.silent = true;
+    try {
+      await fn();
+    } finally {
+      this.silent = false;
+    }
+    return this.lastRecord!;
+  }
+
+  /** `images: 'render'` renders the cameras now (a bare state, recorded before any decision). */
+  private recordOf(step: number, action: number[] | null, decided: PolicyStep | null, label: PolicyDecision | null, images: CameraImages | null | 'render'): StepRecord {
+    const ep = this.loop!.episode;
+    const env = this.env;
+    const decision = decided?.decision ?? null;
+    return {
+      step,
+      frame: poseFrame(env),
+      tcp: env.tcpPos(),
+      gripperWidth: env.gripperWidth(),
+      proprio: env.proprio(),
+      outcome: ep.outcome(),
+      // A refused prediction stays on the record that it failed (its fault is in its extras).
+      decision: ep.done && !decided?.fault ? null : decision,
+      expert: label,
+      action: action ? action.slice() : null,
+      perturbed: action ? this.dragged : false,
+      computeMs: this.stepStartedAt ? performance.now() - this.stepStartedAt : 0,
+      images: images === 'render' ? this.renderCameras() : images,
+    };
+  }
+
+  private renderCameras(): CameraImages | null {
+    if (!this.cameras) return null;
+    try {
+      return this.cameras.render(poseFrame(this.env));
+    } catch (e) {
+      this.cameraError = errorText(e);
+      this.cameras.dispose();
+      this.cameras = null;
+      return null;
+    }
   }
 
   private draggableBodies(): DraggableBody[] {
@@ -121,185 +239,152 @@ export class SimSession {
     return OBJECTS.filter((o) => jntnum[this.env.objectBody[o]] > 0 && !this.env.isParked(o)).map((o) => ({ body: this.env.objectBody[o], name: o }));
   }
 
-  private decideExpert(): PolicyDecision | null {
-    const ep = this.episode!;
-    if (ep.done) return null;
-    return { ...this.expert.decide(ep), source: 'expert' };
+  // ---------------------------------------------------------------- the learned model
+  /** The model's line is ready (or gone: null). */
+  connectPolicy(port: MessagePort | null, reason = 'the policy worker stopped'): void {
+    if (this.predictor instanceof RemotePredictor) this.predictor.close(reason);
+    this.predictor = null;
+    if (!port) return;
+    this.setPredictor(new RemotePredictor(port, () => undefined));
   }
 
-  /** Keep what is needed to come back to the current state later (resumeFrom). */
-  private remember(action: number[] | null, drag: HistoryEntry['drag']): void {
-    const step = this.episode!.step;
-    this.history[step] = { expert: cloneExpert(this.expert), pending: this.pending, action, drag };
-    this.history.length = step + 1;
+  /** Any predictor (the policy worker's line; a model run in-process by tests). */
+  setPredictor(p: Predictor): void {
+    this.predictor = p;
+    for (const w of this.predictorWaiters.splice(0)) w();
   }
 
-  /** Record the current state; with the expert driving, `pending` is already the plan at this state. */
-  private record(action: number[] | null, computeMs: number): StepRecord {
-    const ep = this.episode!;
-    const env = this.env;
-    const expertDriving = this.policy === 'expert';
-    const rec: StepRecord = {
-      step: ep.step,
-      frame: poseFrame(env),
-      tcp: env.tcpPos(),
-      gripperWidth: env.gripperWidth(),
-      proprio: env.proprio(),
-      outcome: ep.outcome(),
-      decision: expertDriving ? this.pending : null,
-      expert: expertDriving ? null : this.pending,
-      action,
-      perturbed: this.dragged,
-      computeMs,
-    };
-    return rec;
+  private whenPredictor(): Promise<void> {
+    if (this.predictor) return Promise.resolve();
+    return new Promise((ok) => this.predictorWaiters.push(ok));
   }
 
-  /** Execute one control step with `action`. */
-  private advance(action: number[]): StepRecord | null {
-    const ep = this.episode;
-    if (!ep || ep.done) return null;
-    const t0 = performance.now();
-    this.lastStepAt = t0;
-    // The pointer target is fixed for the whole step: messages are only handled between steps.
-    const drag = this.drag ? { ...this.drag } : null;
-    this.dragged = drag !== null;
-    this.applyAction(action, drag);
-    // Decide at the new state before publishing it, so the plan is on screen before it executes. With an
-    // external policy the expert still labels every state (ground truth beside the model's prediction).
-    this.pending = this.decideExpert();
-    this.remember(action.slice(), drag);
-    return this.record(action.slice(), performance.now() - t0);
+  private predict(obs: Parameters<Predictor['predict']>[0]) {
+    if (!this.predictor) throw new Error('the learned model is not loaded');
+    return this.predictor.predict(obs);
   }
 
-  private applyAction(action: number[], drag: HistoryEntry['drag']): void {
-    const spring: Spring | null = drag ? { ...drag, prev: null } : null;
-    this.episode!.apply(action, spring ? (env) => this.applySpring(env, spring) : undefined);
-    // xfrc_applied is not part of a snapshot; it must never outlive the step it was applied in.
-    (this.env.data.xfrc_applied as Float64Array).fill(0);
+  setExecution(req: ExecutionRequest): void {
+    this.model.setMode(req.mode, this.loop?.episode.step ?? null);
+    this.model.approval = req.approval ? (step) => this.askApproval(step) : null;
+    if (!req.approval) this.answerApproval(true);
   }
 
-  /** One expert step; the result's pose buffers are handed over to whoever receives it. */
-  step(): StepRecord | null {
-    return this.handOver(this.expertStep());
+  private askApproval(step: number): Promise<boolean> {
+    if (this.preApproved > 0) {
+      this.preApproved -= 1;
+      return Promise.resolve(true);
+    }
+    return new Promise((resolve) => {
+      this.approval = { step, resolve };
+      this.emitPhase('awaiting');
+    });
   }
 
-  private expertStep(): StepRecord | null {
-    if (this.policy !== 'expert' || !this.pending) return null;
-    return this.advance(this.pending.actions[0]);
+  private answerApproval(ok: boolean): boolean {
+    const a = this.approval;
+    if (!a) return false;
+    this.approval = null;
+    a.resolve(ok);
+    if (ok) this.emitPhase(this.playing ? 'running' : 'idle');
+    return true;
   }
 
-  /**
-   * One step with an action from another policy (the model). Its decision belongs to the state it was made
-   * at, which the caller already holds; the new record carries the expert's label of the new state.
-   */
-  execute(action: number[]): StepRecord | null {
-    return this.handOver(this.advance(action));
+  approve(): boolean {
+    return this.answerApproval(true);
   }
 
-  private handOver(r: StepRecord | null): StepRecord | null {
-    return r ? this.transfer(r, buffersOf(r)) : null;
-  }
-
-  // ---------------------------------------------------------------- play loop
+  // ---------------------------------------------------------------- running
   play(speed: number): void {
     this.speed = speed;
-    if (this.playing || !this.episode || this.episode.done || this.policy !== 'expert') return;
+    if (this.playing || !this.loop || this.loop.done) return;
     this.playing = true;
-    this.emit({ type: 'playing', epoch: this.epoch, playing: true });
-    this.nextTick = performance.now();
+    this.emitPhase('running');
     this.schedule();
   }
 
   pause(): void {
-    this.finishBatch();
-    if (!this.playing) return;
-    this.stopLoop();
-    this.emit({ type: 'playing', epoch: this.epoch, playing: false });
+    const was = this.playing;
+    this.stop();
+    if (was) this.emitPhase(this.loop?.done ? 'done' : 'idle');
+  }
+
+  /** Stop the loop after the step in progress; a pending approval is withdrawn. */
+  private stop(): void {
+    this.playing = false;
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
+    this.answerApproval(false);
   }
 
   setSpeed(speed: number): void {
     this.speed = speed;
-    this.nextTick = performance.now();
   }
 
-  private stopLoop(): void {
-    this.playing = false;
-    if (this.timer !== null) clearTimeout(this.timer);
-    this.timer = null;
-    this.finishBatch();
+  /** Exactly one control step (a prediction waiting for approval counts as accepted); the new step, or null. */
+  async step(): Promise<number | null> {
+    if (this.playing || !this.loop) return null;
+    if (this.approve()) return this.busy ? this.settle() : null;
+    this.preApproved = 1;
+    try {
+      const r = await this.advance();
+      return r === 'stepped' || r === 'done' ? this.loop.episode.step : null;
+    } finally {
+      this.preApproved = 0;
+    }
+  }
+
+  private async settle(): Promise<number | null> {
+    await this.busy;
+    return this.loop?.episode.step ?? null;
+  }
+
+  private async advance(): Promise<'stepped' | 'held' | 'done'> {
+    const loop = this.loop;
+    if (!loop || this.busy) return 'held';
+    const run = (async () => {
+      await this.prepared;
+      if (loop !== this.loop) return 'held' as const;
+      this.stepStartedAt = performance.now();
+      this.lastStepAt = this.stepStartedAt;
+      const r = await loop.step();
+      this.stepStartedAt = 0;
+      if (r === 'done') this.emitPhase('done');
+      return r;
+    })();
+    this.busy = run;
+    try {
+      return await run;
+    } finally {
+      if (this.busy === run) this.busy = null;
+    }
   }
 
   private period(): number {
     return Number.isFinite(this.speed) && this.speed > 0 ? 1000 / (CONTROL_HZ * this.speed) : 0;
   }
 
-  // ---------------------------------------------------------------- another policy's action batches
-  /**
-   * Execute another policy's actions (the model's chunk) one per control period, publishing each record as
-   * an event exactly as the expert's play loop does; resolves with how many ran. Stops early at the end of
-   * the episode, when the goal changes (the chunk was planned for the old one), on pause or on load. The
-   * main thread is then needed once per prediction rather than once per step.
-   */
-  executeMany(actions: number[][], speed: number): Promise<number> {
-    this.finishBatch();
-    this.speed = speed;
-    const ep = this.episode;
-    if (!ep || ep.done || actions.length === 0) return Promise.resolve(0);
-    return new Promise<number>((resolve) => {
-      this.batch = { actions: actions.map((a) => a.slice()), done: 0, goal: ep.outcome().goalIndex, resolve };
-      this.scheduleBatch();
-    });
-  }
-
-  private scheduleBatch(): void {
-    const now = performance.now();
-    const due = Math.max(now, this.lastStepAt + this.period());
-    this.timer = setTimeout(() => this.batchTick(), due - now);
-  }
-
-  private batchTick(): void {
-    this.timer = null;
-    const b = this.batch;
-    if (!b) return;
-    const rec = this.advance(b.actions[b.done]);
-    if (rec) {
-      b.done += 1;
-      this.emit(this.transfer({ type: 'record', epoch: this.epoch, record: rec }, buffersOf(rec)));
-    }
-    const over = !rec || rec.outcome.status === 'success' || rec.outcome.status === 'failure' || rec.outcome.goalIndex !== b.goal;
-    if (over || b.done >= b.actions.length) this.finishBatch();
-    else this.scheduleBatch();
-  }
-
-  private finishBatch(): void {
-    const b = this.batch;
-    if (!b) return;
-    this.batch = null;
-    if (this.timer !== null) clearTimeout(this.timer);
-    this.timer = null;
-    b.resolve(b.done);
-  }
-
   private schedule(): void {
-    const period = this.period();
-    this.nextTick += period;
     const now = performance.now();
-    // Fell more than a period behind (a slow step, a busy machine): drop the backlog instead of bursting.
-    if (now - this.nextTick > period) this.nextTick = now;
-    this.timer = setTimeout(() => this.tick(), Math.max(0, this.nextTick - now));
+    // Paced from the last step's start: a slow step (a prediction) is not followed by a burst.
+    const due = Math.max(now, this.lastStepAt + this.period());
+    this.timer = setTimeout(() => void this.tick(), due - now);
   }
 
-  private tick(): void {
+  private async tick(): Promise<void> {
     this.timer = null;
     if (!this.playing) return;
-    const rec = this.expertStep();
-    if (rec) this.emit(this.transfer({ type: 'record', epoch: this.epoch, record: rec }, buffersOf(rec)));
-    if (!rec || rec.outcome.status === 'success' || rec.outcome.status === 'failure') {
-      this.pause();
-      return;
+    const r = await this.advance();
+    if (!this.playing) return;
+    if (r === 'stepped') this.schedule();
+    else {
+      this.playing = false;
+      this.emitPhase(r === 'done' ? 'done' : 'idle');
     }
-    this.schedule();
+  }
+
+  private emitPhase(phase: LoopPhase): void {
+    this.emit({ type: 'phase', epoch: this.epoch, phase, step: this.loop?.episode.step ?? 0 });
   }
 
   private emit(e: SimEvent): void {
@@ -313,21 +398,36 @@ export class SimSession {
    * quantities still describe the state before the last integration), so the episode is replayed from its
    * initial state with the recorded actions and drags: deterministic, and ~10 ms per step.
    */
-  resumeFrom(step: number): StepRecord {
+  async resumeFrom(step: number): Promise<StepRecord> {
     const target = this.history[step];
-    if (!target || !this.episode || !this.spec) throw new Error(`no recorded state for step ${step}`);
-    this.stopLoop();
-    this.episode = new Episode(this.env, this.spec);
+    const old = this.loop;
+    if (!target || !old || !this.spec) throw new Error(`no recorded state for step ${step}`);
+    this.stop();
+    await this.busy;
+    const episode = new Episode(this.env, this.spec);
     for (let k = 1; k <= step; k++) {
       const h = this.history[k];
-      this.applyAction(h.action!, h.drag);
+      episode.apply(h.action!, h.drag ? springForces(h.drag) : undefined);
+      (this.env.data.xfrc_applied as Float64Array).fill(0);
     }
     this.expert = cloneExpert(target.expert);
-    this.pending = target.pending;
     this.history.length = step + 1;
     this.dragged = false;
-    // The caller keeps its own record of this step (with the action that led to it); this one refreshes the pose.
-    return this.handOver(this.record(null, 0))!;
+    const driving = old.policy === this.model ? 'model' : 'expert';
+    this.loop = this.makeLoop(episode, driving);
+    const loop = this.loop;
+    if (driving === 'model') {
+      // The branch re-plans from this state: the prediction recorded here belonged to the old future.
+      this.model.reset();
+      const bare = this.recordOf(step, target.action, null, target.label, 'render');
+      this.prepared = this.whenPredictor().then(async () => {
+        if (loop === this.loop) await loop.begin({ label: target.label });
+      });
+      return this.transfer(bare, buffersOf(bare));
+    }
+    const rec = await this.quietly(() => this.loop!.begin({ decided: target.decided, label: target.label }));
+    this.prepared = Promise.resolve();
+    return this.transfer({ ...rec, action: target.action }, buffersOf(rec));
   }
 
   // ---------------------------------------------------------------- mouse drag
@@ -344,55 +444,14 @@ export class SimSession {
     this.drag = null;
   }
 
-  private anchorWorld(body: number, anchor: Vec3): Vec3 {
-    const xp = this.env.data.xpos as Float64Array;
-    const R = this.env.data.xmat as Float64Array;
-    const o = 9 * body;
-    return [
-      xp[3 * body] + R[o] * anchor[0] + R[o + 1] * anchor[1] + R[o + 2] * anchor[2],
-      xp[3 * body + 1] + R[o + 3] * anchor[0] + R[o + 4] * anchor[1] + R[o + 5] * anchor[2],
-      xp[3 * body + 2] + R[o + 6] * anchor[0] + R[o + 7] * anchor[1] + R[o + 8] * anchor[2],
-    ];
-  }
-
-  /** Spring-damper from the grab point to the pointer, as a force + torque on the body (xfrc_applied). */
-  private applySpring(env: TabletopEnv, d: Spring): void {
-    const b = d.body;
-    const p = this.anchorWorld(b, d.anchor);
-    const dt = PHYSICS_DT;
-    // Velocity of the grab point by finite difference: works for free and sliding bodies alike.
-    const v: Vec3 = d.prev ? [(p[0] - d.prev[0]) / dt, (p[1] - d.prev[1]) / dt, (p[2] - d.prev[2]) / dt] : [0, 0, 0];
-    d.prev = p;
-    const mass = (env.model.body_subtreemass as Float64Array)[b];
-    const k = DRAG_OMEGA * DRAG_OMEGA;
-    const c = 2 * DRAG_OMEGA;
-    let a: Vec3 = [0, 1, 2].map((i) => k * (d.target[i] - p[i]) - c * v[i]) as Vec3;
-    const an = Math.hypot(a[0], a[1], a[2]);
-    if (an > DRAG_MAX_ACCEL) a = a.map((x) => (x * DRAG_MAX_ACCEL) / an) as Vec3;
-    const f: Vec3 = [a[0] * mass, a[1] * mass, a[2] * mass];
-    const com = env.data.xipos as Float64Array;
-    const r: Vec3 = [p[0] - com[3 * b], p[1] - com[3 * b + 1], p[2] - com[3 * b + 2]];
-    const xfrc = env.data.xfrc_applied as Float64Array;
-    const cvel = env.data.cvel as Float64Array; // [angular(3), linear(3)] in the world-aligned com frame
-    const o = 6 * b;
-    xfrc[o] = f[0];
-    xfrc[o + 1] = f[1];
-    xfrc[o + 2] = f[2];
-    xfrc[o + 3] = r[1] * f[2] - r[2] * f[1] - DRAG_ROT_DAMPING * mass * cvel[o];
-    xfrc[o + 4] = r[2] * f[0] - r[0] * f[2] - DRAG_ROT_DAMPING * mass * cvel[o + 1];
-    xfrc[o + 5] = r[0] * f[1] - r[1] * f[0] - DRAG_ROT_DAMPING * mass * cvel[o + 2];
-  }
-
-  injectFault(kind: 'crash'): void {
-    if (kind === 'crash') {
-      setTimeout(() => {
-        throw new Error('injected fault: the simulator worker crashed');
-      });
-    }
+  ping(): number {
+    return performance.now();
   }
 
   dispose(): void {
-    this.stopLoop();
+    this.stop();
+    this.loop?.end();
+    this.cameras?.dispose();
     this.env?.dispose();
   }
 }

@@ -5,7 +5,7 @@ import { attentionView, headOptions, parseHead } from '../../src/components/atte
 import { compareDecisions } from '../../src/components/disagreement';
 import type { ModelDecision } from '../../src/policy/decode';
 import { OnnxPolicy, type OrtModule } from '../../src/policy/onnxPolicy';
-import { continuation, modelExtras, toPolicyDecision } from '../../src/state/modelDecision';
+import { continuation, modelExtras, toPolicyDecision } from '../../src/policy/modelDecision';
 import type { PolicyDecision } from '../../src/workers/protocol';
 
 // What the overlays compute from a real prediction of the shipped model: the attention views, the stored
@@ -71,7 +71,7 @@ describe('attention views', () => {
 });
 
 describe('stored decisions', () => {
-  const stored = () => toPolicyDecision({ epoch: 3, step: 12, backend: 'wasm', ms: 20, decision }, 'put it there');
+  const stored = () => toPolicyDecision(decision, { step: 12, backend: 'wasm', ms: 20 }, 'put it there');
 
   it('keeps the model-only outputs under extras.model', () => {
     const d = stored();

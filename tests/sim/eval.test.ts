@@ -92,7 +92,7 @@ describe('eval CLI', () => {
     expect(r.stderr).toContain('--via browser');
   });
 
-  it('writes the DESIGN.md report: trial k uses seed S + k, per-task and per-episode figures', () => {
+  it('writes the DESIGN.md report: trial k uses seed S + k, per-task and per-episode figures', async () => {
     const rep = evalJson(['--suite', 'goal', '--task', 'goal/press_button,goal/close_drawer', '--trials', '2', '--seed', '1000200']);
     expect(rep).toMatchObject({ suite: 'goal', policy: 'expert', model: null, execution: null, seed: 1_000_200, trials: 2, perturbations: [], backend: 'node' });
     expect(rep.tasks.map((t) => t.id)).toEqual(['goal/close_drawer', 'goal/press_button']);
@@ -110,7 +110,7 @@ describe('eval CLI', () => {
     for (const e of rep.episodes) expect(Object.keys(e)).toEqual(expect.arrayContaining(['task', 'seed', 'success', 'steps', 'wall_ms', 'reason']));
     expect(rep.success_rate).toBe(rep.episodes.filter((e) => e.success).length / 4);
     // The CLI runs exactly the library's episodes.
-    const direct = runEpisode(env, 'goal/press_button', 1_000_201, expertStepPolicy());
+    const direct = await runEpisode(env, 'goal/press_button', 1_000_201, expertStepPolicy());
     expect(rep.episodes[3]).toMatchObject({ steps: direct.steps, success: direct.success, reason: direct.reason });
   });
 

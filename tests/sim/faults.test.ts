@@ -27,7 +27,7 @@ describe('physics faults', () => {
     const before = Float64Array.from(env.data.qpos as Float64Array);
     const out = ep.apply(action);
     expect(out.status).toBe('failure');
-    expect(out.reason).toMatch(/action\[\d\] is not a finite number/);
+    expect(out.reason).toMatch(/non-finite action|refused an action of 3 values/);
     // The bad action never reached the simulation.
     expect(Array.from(env.data.qpos as Float64Array)).toEqual(Array.from(before));
     // A finished episode ignores further actions.

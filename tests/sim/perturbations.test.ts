@@ -2,7 +2,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { TabletopEnv } from '../../src/sim/env';
 import { norm, sub } from '../../src/sim/math';
 import { parsePerturbations, planPerturbations, PERTURBATIONS } from '../../src/sim/perturbations';
-import { expertStepPolicy, runEpisode, startEpisode, type StepPolicy } from '../../src/sim/rollout';
+import type { StepPolicy } from '../../src/engine/types';
+import { expertStepPolicy, runEpisode, startEpisode } from '../../src/sim/rollout';
 import { getTask, tasksInSuite } from '../../src/sim/tasks';
 import { CUBE_HALF } from '../../src/sim/scene';
 import { qposOf, sameBits, sharedEnv, ZERO } from './helpers';
@@ -15,7 +16,7 @@ beforeAll(async () => {
   env = await sharedEnv();
 });
 
-const idle: StepPolicy = { reset() {}, act: () => ZERO };
+const idle: StepPolicy = { needsImages: false, reset() {}, act: () => ({ action: ZERO, decision: null }) };
 
 describe('perturbation names', () => {
   it('parses lists and rejects unknown names with the valid ones', () => {
@@ -38,20 +39,20 @@ describe('perturbation names', () => {
 });
 
 describe('perturbed episodes', () => {
-  it('are reproducible bit for bit', () => {
+  it('are reproducible bit for bit', async () => {
     const names = parsePerturbations('shift,push,distractor,friction');
-    const a = runEpisode(env, 'object/yellow_to_bowl', 1_000_040, expertStepPolicy(), names);
+    const a = await runEpisode(env, 'object/yellow_to_bowl', 1_000_040, expertStepPolicy(), names);
     const qa = qposOf(env);
-    const b = runEpisode(env, 'object/yellow_to_bowl', 1_000_040, expertStepPolicy(), names);
+    const b = await runEpisode(env, 'object/yellow_to_bowl', 1_000_040, expertStepPolicy(), names);
     expect({ ...b, wall_ms: 0 }).toEqual({ ...a, wall_ms: 0 });
     expect(sameBits(qposOf(env), qa)).toBe(true);
     expect(a.events.length).toBeGreaterThanOrEqual(3);
   });
 
-  it('camera is renderer-only: physics and outcome are untouched', () => {
-    const plain = runEpisode(env, 'goal/red_on_plate', 1_000_041, expertStepPolicy());
+  it('camera is renderer-only: physics and outcome are untouched', async () => {
+    const plain = await runEpisode(env, 'goal/red_on_plate', 1_000_041, expertStepPolicy());
     const q = qposOf(env);
-    const cam = runEpisode(env, 'goal/red_on_plate', 1_000_041, expertStepPolicy(), ['camera']);
+    const cam = await runEpisode(env, 'goal/red_on_plate', 1_000_041, expertStepPolicy(), ['camera']);
     expect(cam.steps).toBe(plain.steps);
     expect(sameBits(qposOf(env), q)).toBe(true);
     const plan = planPerturbations(['camera'], getTask('goal/red_on_plate').sample(1_000_041));
@@ -105,7 +106,7 @@ describe('perturbed episodes', () => {
     }
   });
 
-  it('friction lowers the cube and finger friction during the episode and restores the model after', () => {
+  it('friction lowers the cube and finger friction during the episode and restores the model after', async () => {
     const before = Float64Array.from(env.model.geom_friction as Float64Array);
     const { episode: ep, driver, plan } = startEpisode(env, 'object/red_to_bowl', 1_000_070, ['friction']);
     const during = Float64Array.from(env.model.geom_friction as Float64Array);
@@ -117,7 +118,7 @@ describe('perturbed episodes', () => {
     driver.end();
     expect(sameBits(Float64Array.from(env.model.geom_friction as Float64Array), before)).toBe(true);
     // Also when the episode runs through runEpisode and ends early with a fault.
-    runEpisode(env, 'object/red_to_bowl', 1_000_070, { reset() {}, act: () => [NaN, 0, 0, 0, 0, 0, 0] }, ['friction']);
+    await runEpisode(env, 'object/red_to_bowl', 1_000_070, { needsImages: false, reset() {}, act: () => ({ action: [NaN, 0, 0, 0, 0, 0, 0], decision: null }) }, ['friction']);
     expect(sameBits(Float64Array.from(env.model.geom_friction as Float64Array), before)).toBe(true);
   });
 
@@ -141,8 +142,8 @@ describe('perturbed episodes', () => {
     expect(placed).toBeGreaterThan(40);
   });
 
-  it('push and shift apply during runEpisode too (with an idle policy the goal is simply not met)', () => {
-    const r = runEpisode(env, 'goal/press_button', 1_000_080, idle, ['shift', 'push']);
+  it('push and shift apply during runEpisode too (with an idle policy the goal is simply not met)', async () => {
+    const r = await runEpisode(env, 'goal/press_button', 1_000_080, idle, ['shift', 'push']);
     expect(r.success).toBe(false);
     expect(r.reason).toMatch(/step limit/);
     expect(r.events.some((e) => e.startsWith('push:'))).toBe(true);

@@ -1,0 +1,156 @@
+import type { TabletopEnv } from '../sim/env';
+import { actionFault } from '../sim/actionGuard';
+import type { Episode } from '../sim/episode';
+import type { PerturbationDriver } from '../sim/perturbations';
+import type { CameraImages, PolicyDecision, PolicyStep, StepPolicy } from './types';
+
+// The one episode loop: observe -> policy -> guard -> apply -> judge -> record, for every host (the app's
+// sim worker, the headless runner page, Node). Hosts are thin: they supply pixels, pacing and I/O through
+// the hooks below, and decide when to call `step()`.
+//
+// Record k is the state after k control steps together with the decision made at it (the plan about to
+// execute), so a plan is always on screen before it moves anything. `begin()` makes record 0; each
+// `step()` executes the pending decision and makes the next record.
+
+export interface LoopHooks {
+  /** The policy cameras' pixels at the current state; null when they cannot be rendered. */
+  images?(): CameraImages | null;
+  /** Every state, once its decision is made (or once the episode is over at it). */
+  onRecord?(rec: LoopRecord): void;
+  /** What actually executes for a decided action (datagen's DART noise); the record keeps the clean one. */
+  executed?(action: ArrayLike<number>): ArrayLike<number>;
+  /** Forces acting during the next control step (a person's mouse drag); called once per step. */
+  forces?(): ((env: TabletopEnv) => void) | undefined;
+  /** Ground truth at each state while another policy drives (the scripted expert's plan). */
+  label?(episode: Episode): PolicyDecision | null;
+}
+
+export interface LoopRecord {
+  step: number;
+  episode: Episode;
+  /** The action executed to reach this state (the clean one); null for the initial state. */
+  action: number[] | null;
+  /** The policy's answer at this state; null once the episode is over here. */
+  decided: PolicyStep | null;
+  /** The ground-truth label at this state, when a labeller is set. */
+  label: PolicyDecision | null;
+  images: CameraImages | null;
+  proprio: Float32Array;
+}
+
+/** Where the loop's time went, in ms. */
+export interface LoopTiming {
+  sim: number;
+  render: number;
+  policy: number;
+  record: number;
+}
+
+export type StepResult = 'stepped' | 'held' | 'done';
+
+export class EpisodeLoop {
+  readonly timing: LoopTiming = { sim: 0, render: 0, policy: 0, record: 0 };
+  /** The decision at the current state, executed by the next `step()`. */
+  private pending: PolicyStep | null = null;
+  private ended = false;
+
+  constructor(
+    readonly episode: Episode,
+    readonly policy: StepPolicy,
+    private readonly driver: PerturbationDriver | null = null,
+    private readonly hooks: LoopHooks = {},
+  ) {}
+
+  get done(): boolean {
+    return this.episode.done;
+  }
+
+  /**
+   * Decide at the initial state and record it. A host that restored a recorded state (a branch) passes the
+   * plan and label that were made there instead: deciding again would advance a stateful policy twice.
+   */
+  async begin(restored?: { decided?: PolicyStep | null; label: PolicyDecision | null }): Promise<LoopRecord> {
+    if (restored && restored.decided !== undefined) {
+      this.pending = restored.decided && !restored.decided.fault ? restored.decided : null;
+      return this.emit(null, restored.decided, this.hooks.images?.() ?? null, restored.label);
+    }
+    return this.decideAndRecord(null, restored?.label);
+  }
+
+  /**
+   * Execute the pending decision (after its gate), judge the new state, decide at it and record it.
+   * 'held' when the gate refused (nothing moved), 'done' when the episode is over.
+   */
+  async step(): Promise<StepResult> {
+    const ep = this.episode;
+    const decided = this.pending;
+    if (ep.done || !decided) return 'done';
+    if (this.policy.gate && !(await this.policy.gate(ep.step, decided))) return ep.done ? 'done' : 'held';
+    if (ep.done || this.pending !== decided) return ep.done ? 'done' : 'held';
+    const clean = Array.from(decided.action);
+    const t0 = performance.now();
+    const executed = this.hooks.executed ? this.hooks.executed(clean) : clean;
+    ep.apply(executed, this.hooks.forces?.());
+    this.timing.sim += performance.now() - t0;
+    await this.decideAndRecord(clean);
+    return ep.done ? 'done' : 'stepped';
+  }
+
+  /** Fail the episode for a reason from outside (a crashed policy worker, a person's stop). */
+  fail(reason: string): void {
+    if (this.episode.done) return;
+    this.episode.fail(reason);
+    this.pending = null;
+  }
+
+  /** Undo in-episode perturbations (friction) on the shared model; call once when the episode is left. */
+  end(): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.driver?.end();
+  }
+
+  private async decideAndRecord(action: number[] | null, label?: PolicyDecision | null): Promise<LoopRecord> {
+    const ep = this.episode;
+    this.pending = null;
+    if (!ep.done) this.driver?.beforeStep(ep);
+    const t0 = performance.now();
+    // The final state is rendered too: it is what a person sees last in the camera views.
+    const images = this.hooks.images ? this.hooks.images() : null;
+    const t1 = performance.now();
+    this.timing.render += t1 - t0;
+    if (ep.done) return this.emit(action, null, images, label);
+    let decided: PolicyStep;
+    try {
+      decided = await this.policy.act({ step: ep.step, instruction: ep.instruction, images, proprio: ep.env.proprio(), episode: ep });
+    } catch (e) {
+      decided = { action: [], decision: null, fault: `policy error: ${e instanceof Error ? e.message : String(e)}` };
+    }
+    this.timing.policy += performance.now() - t1;
+    const fault = decided.fault ?? actionFault(decided.action);
+    if (fault) {
+      decided = { ...decided, fault };
+      ep.fail(fault);
+    } else {
+      this.pending = decided;
+    }
+    return this.emit(action, decided, images, label);
+  }
+
+  private emit(action: number[] | null, decided: PolicyStep | null, images: CameraImages | null, label?: PolicyDecision | null): LoopRecord {
+    const t0 = performance.now();
+    const ep = this.episode;
+    const rec: LoopRecord = {
+      step: ep.step,
+      episode: ep,
+      action,
+      decided,
+      label: label !== undefined ? label : this.hooks.label && !ep.done ? this.hooks.label(ep) : null,
+      images,
+      proprio: ep.env.proprio(),
+    };
+    this.hooks.onRecord?.(rec);
+    this.timing.record += performance.now() - t0;
+    return rec;
+  }
+}

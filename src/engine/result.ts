@@ -1,0 +1,37 @@
+import type { EpisodeLoop } from './episodeLoop';
+
+// The outcome of one episode, one type for every host: the eval CLI's Node lanes, the headless runner
+// page (which adds its timing, randomization and recording) and the app.
+
+export interface EpisodeResult {
+  task: string;
+  seed: number;
+  /** The first instruction (a chain's five are in its spec). */
+  instruction: string;
+  success: boolean;
+  steps: number;
+  /** Goals achieved (chains: 0-5; other tasks: 0 or 1). */
+  completed: number;
+  goals: number;
+  reason: string | null;
+  wall_ms: number;
+  /** What the perturbations did, in order. */
+  events: string[];
+}
+
+/** The result of a finished (or stopped) loop; `reason` overrides the episode's own. */
+export function resultOf(loop: EpisodeLoop, task: string, seed: number, wallMs: number, events: string[], reason?: string): EpisodeResult {
+  const ep = loop.episode;
+  return {
+    task,
+    seed,
+    instruction: ep.spec.goals[0].instruction,
+    success: ep.status === 'success',
+    steps: ep.step,
+    completed: ep.completed,
+    goals: ep.spec.goals.length,
+    reason: reason ?? ep.reason,
+    wall_ms: Math.round(wallMs),
+    events,
+  };
+}
