@@ -1,14 +1,16 @@
 import { z } from 'zod';
-import { ACTION_DIM, PROPRIO_DIM } from '../sim/env';
-import { CAMERAS, MOVES, OBJECTS, VERBS } from '../sim/vocab';
+import { CONTRACT, INPUT_NAMES, REQUIRED_OUTPUT_NAMES, shapeMismatch } from './contract';
 
 // The model manifest (public/models/<name>/manifest.json): everything the app needs to feed the ONNX model
-// and read its outputs. A model that does not match it, or a manifest that does not match this app, is
-// refused with a message naming the mismatch.
+// and read its outputs. It repeats the interface contract (contract.json) with the model's own statistics,
+// vocabulary and model-defined sizes. A model that does not match it, or a manifest that does not match
+// the contract, is refused with a message naming the mismatch.
+
+const CAMERA_NAMES = CONTRACT.cameras.map((c) => c.name) as [string, ...string[]];
 
 const nums = z.array(z.number().finite());
 const CameraSchema = z.object({
-  name: z.enum(CAMERAS),
+  name: z.enum(CAMERA_NAMES),
   width: z.number().int().positive(),
   height: z.number().int().positive(),
   normalization: z.object({ mean: nums.length(3), std: nums.length(3) }),
@@ -29,7 +31,7 @@ const SegmentSchema = z.object({
   length: z.number().int().positive(),
   grid: z.tuple([z.number().int(), z.number().int()]).optional(),
 });
-const OutputSchema = z.object({ name: z.string(), shape: z.array(z.number().int()), meaning: z.string() }).passthrough();
+const TensorSchema = z.object({ name: z.string(), shape: z.array(z.number().int()), meaning: z.string() }).passthrough();
 
 export const ManifestSchema = z
   .object({
@@ -49,7 +51,9 @@ export const ManifestSchema = z
         gripper_dim: z.number().int().nonnegative().optional(),
       })
       .passthrough(),
-    outputs: z.array(OutputSchema),
+    /** Older manifests may lack it; the ONNX session's own input names are checked in any case. */
+    inputs: z.array(TensorSchema).optional(),
+    outputs: z.array(TensorSchema),
     attention: z.object({
       layers: z.number().int().positive(),
       heads: z.number().int().positive(),
@@ -66,11 +70,8 @@ export const ManifestSchema = z
 
 export type Manifest = z.infer<typeof ManifestSchema>;
 
-export const REQUIRED_INPUTS = ['image_front', 'image_wrist', 'tokens', 'proprio'] as const;
-export const REQUIRED_OUTPUTS = [
-  'actions', 'plan_verb_logits', 'plan_object_logits', 'subtask_logits', 'move_logits',
-  'gripper_points', 'box_logits', 'boxes', 'attention',
-] as const;
+export const REQUIRED_INPUTS = INPUT_NAMES;
+export const REQUIRED_OUTPUTS = REQUIRED_OUTPUT_NAMES;
 
 export class ManifestError extends Error {
   constructor(message: string) {
@@ -93,18 +94,45 @@ export function parseManifest(json: unknown): Manifest {
     throw new ManifestError(`manifest field "${issue.path.join('.') || '(root)'}": ${issue.message}`);
   }
   const m = r.data;
-  sameList('vocab.verbs', m.vocab.verbs, VERBS);
-  sameList('vocab.objects', m.vocab.objects, OBJECTS);
-  sameList('vocab.moves', m.vocab.moves, MOVES);
-  sameList('camera names', m.cameras.map((c) => c.name), CAMERAS);
-  if (m.proprio.mean.length !== PROPRIO_DIM || m.proprio.std.length !== PROPRIO_DIM) {
-    throw new ManifestError(`manifest proprio has ${m.proprio.mean.length} dims; this app provides ${PROPRIO_DIM}`);
+  const labels = CONTRACT.labels;
+  sameList('vocab.verbs', m.vocab.verbs, labels.verbs);
+  sameList('vocab.objects', m.vocab.objects, labels.objects);
+  sameList('vocab.moves', m.vocab.moves, labels.moves);
+  sameList('camera names', m.cameras.map((c) => c.name), CAMERA_NAMES);
+  for (const cam of m.cameras) {
+    const want = CONTRACT.cameras.find((c) => c.name === cam.name)!;
+    if (cam.width !== want.width || cam.height !== want.height) {
+      throw new ManifestError(`manifest camera "${cam.name}" is ${cam.width}x${cam.height}; the contract says ${want.width}x${want.height}`);
+    }
   }
-  if (m.action.mean.length !== ACTION_DIM || m.action.std.length !== ACTION_DIM) {
-    throw new ManifestError(`manifest action has ${m.action.mean.length} dims; this app's controller takes ${ACTION_DIM}`);
+  const dims = CONTRACT.dims;
+  if (m.proprio.mean.length !== dims.proprio || m.proprio.std.length !== dims.proprio) {
+    throw new ManifestError(`manifest proprio has ${m.proprio.mean.length} dims; this app provides ${dims.proprio}`);
+  }
+  sameList('proprio.layout', m.proprio.layout, CONTRACT.proprio.layout);
+  if (m.action.mean.length !== dims.action || m.action.std.length !== dims.action) {
+    throw new ManifestError(`manifest action has ${m.action.mean.length} dims; this app's controller takes ${dims.action}`);
+  }
+  if (m.action.names) sameList('action.names', m.action.names, CONTRACT.action.layout);
+  if (m.action.chunk_length !== CONTRACT.action.chunk_length) {
+    throw new ManifestError(`manifest action.chunk_length is ${m.action.chunk_length}; the contract says ${CONTRACT.action.chunk_length}`);
+  }
+  // The rule lives in the contract and the app tokenizes by it; a model trained under another rule would
+  // be fed ids it never saw.
+  for (const k of ['type', 'lowercase', 'split', 'pad_id', 'unk_id', 'first_word_id', 'max_length'] as const) {
+    if (m.tokenizer[k] !== CONTRACT.tokenizer[k]) {
+      throw new ManifestError(`manifest tokenizer.${k} is ${JSON.stringify(m.tokenizer[k])}; the contract says ${JSON.stringify(CONTRACT.tokenizer[k])}`);
+    }
   }
   for (const name of REQUIRED_OUTPUTS) {
     if (!m.outputs.some((o) => o.name === name)) throw new ManifestError(`manifest lists no output "${name}"`);
+  }
+  for (const [kind, tensors, specs] of [['input', m.inputs ?? [], CONTRACT.inputs], ['output', m.outputs, CONTRACT.outputs]] as const) {
+    for (const t of tensors) {
+      const spec = specs.find((s) => s.name === t.name);
+      const bad = spec && shapeMismatch(spec.shape, t.shape);
+      if (bad) throw new ManifestError(`manifest ${kind} "${t.name}" [${t.shape.join(', ')}] ${bad}`);
+    }
   }
   const total = m.attention.segments.reduce((s, g) => Math.max(s, g.start + g.length), 0);
   const att = m.outputs.find((o) => o.name === 'attention')!;

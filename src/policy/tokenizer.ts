@@ -1,4 +1,4 @@
-import type { Manifest } from './manifest';
+import { CONTRACT } from './contract';
 
 export interface Tokens {
   ids: Int32Array;
@@ -10,18 +10,39 @@ export interface Tokens {
   truncated: string[];
 }
 
-/** Mirrors training/vla/tokenizer.py exactly: the rule is stated in the manifest. */
-export function tokenize(text: string, tok: Manifest['tokenizer']): Tokens {
-  const split = new RegExp(tok.split, 'g');
-  const norm = tok.lowercase ? text.toLowerCase() : text;
-  const words = norm.split(split).filter((w) => w.length > 0);
-  const index = new Map(tok.vocab.map((w, i) => [w, i + tok.first_word_id]));
-  const ids = new Int32Array(tok.max_length).fill(tok.pad_id);
+const RULE = CONTRACT.tokenizer;
+const SPLIT = new RegExp(RULE.split, 'g');
+
+/** The instruction's words under the contract's rule (training/vla/tokenizer.py `words` is the same rule). */
+export function words(text: string): string[] {
+  return (RULE.lowercase ? text.toLowerCase() : text).split(SPLIT).filter((w) => w.length > 0);
+}
+
+// The app tokenizes on every keystroke; a model's vocabulary array is fixed once loaded.
+const indexCache = new WeakMap<readonly string[], Map<string, number>>();
+function indexOf(vocab: readonly string[]): Map<string, number> {
+  let index = indexCache.get(vocab);
+  if (!index) {
+    index = new Map(vocab.map((w, i) => [w, i + RULE.first_word_id]));
+    indexCache.set(vocab, index);
+  }
+  return index;
+}
+
+/**
+ * Ids for the model's `tokens` input. The rule is the contract's (src/policy/contract.json); only the
+ * vocabulary is the model's own (manifest tokenizer.vocab). tests/fixtures/tokenizer_cases.json holds the
+ * ids the Python tokenizer gives, and both test suites check against it.
+ */
+export function tokenize(text: string, tok: { readonly vocab: readonly string[] }): Tokens {
+  const all = words(text);
+  const index = indexOf(tok.vocab);
+  const ids = new Int32Array(RULE.max_length).fill(RULE.pad_id);
   const unknown: string[] = [];
-  words.slice(0, tok.max_length).forEach((w, i) => {
+  all.slice(0, RULE.max_length).forEach((w, i) => {
     const id = index.get(w);
     if (id === undefined) unknown.push(w);
-    ids[i] = id ?? tok.unk_id;
+    ids[i] = id ?? RULE.unk_id;
   });
-  return { ids, words, unknown, truncated: words.slice(tok.max_length) };
+  return { ids, words: all, unknown, truncated: all.slice(RULE.max_length) };
 }
