@@ -14,10 +14,11 @@ from pathlib import Path
 
 import numpy as np
 
+from .contract import ACTION_DIM, CAMERAS, CHUNK, PROPRIO_DIM, camera_input
 from .tokenizer import UNK_ID, PAD_ID
 from .vocab import Vocab, MAX_PLAN, FUTURE_POINTS, load_card, vocab_for_dataset
 
-CHUNK = 8  # actions predicted per step: a[t .. t+7]
+# CHUNK (actions predicted per step: a[t .. t+CHUNK-1]) is the contract's action.chunk_length.
 IGNORE = -100  # torch cross-entropy ignore_index
 
 # Per-episode arrays: file name -> (dtype, trailing shape builder). Shapes are checked on load because a
@@ -157,18 +158,18 @@ def load_dataset(root, include_failures: bool = False, max_episodes: int | None 
     K = first["gripper_px"].shape[2]  # 1 + FUTURE_POINTS as the generator wrote it
     expected = {
         "front": ((H, W, 3), np.uint8), "wrist": (first["wrist"].shape[1:], np.uint8),
-        "proprio": ((13,), np.float32), "action": ((7,), np.float32),
+        "proprio": ((PROPRIO_DIM,), np.float32), "action": ((ACTION_DIM,), np.float32),
         "gripper_px": ((2, K, 2), np.float32), "gripper_vis": ((2, K), np.uint8),
         "boxes": ((2, O, 4), np.float32), "box_vis": ((2, O), np.uint8),
         "subtask": ((), np.int32), "move": ((), np.int32),
     }
     if K != 1 + FUTURE_POINTS:
-        log(f"WARNING: dataset has {K - 1} future gripper points, vocab.ts FUTURE_POINTS = {FUTURE_POINTS}")
+        log(f"WARNING: dataset has {K - 1} future gripper points, the contract's future_points = {FUTURE_POINTS}")
     if expected["wrist"][0] != (H, W, 3):
         raise ValueError(f"front {(H, W)} and wrist {expected['wrist'][0]} cameras must share a size")
     arrays = {f: np.empty((N,) + shape, dtype=dt) for f, (shape, dt) in expected.items()}
 
-    # vocab.ts says MAX_PLAN = 4, but long tasks can list more (verb, object) pairs (long/three_step has 5):
+    # The contract says min_plan_slots = 4, but long tasks can list more (verb, object) pairs (long/three_step has 5):
     # size the plan slots by the data rather than silently dropping subtasks. The manifest records it.
     max_plan = max([MAX_PLAN] + [len(m.get("plan") or []) for m in metas])
     plan_verb = np.full((len(keep), max_plan), len(vocab.verbs), dtype=np.int64)
@@ -211,7 +212,7 @@ def compute_stats(data: DemoData, frames: np.ndarray, max_image_frames: int = 40
     a_mean[6], a_std[6] = 0.0, 1.0
     sub = frames[np.linspace(0, len(frames) - 1, min(len(frames), max_image_frames)).astype(np.int64)]
     img_mean, img_std = {}, {}
-    for cam in ("front", "wrist"):
+    for cam in CAMERAS:
         x = data.arrays[cam][sub].reshape(-1, 3).astype(np.float64) / 255.0
         img_mean[cam] = [float(v) for v in x.mean(0)]
         img_std[cam] = [float(v) for v in np.maximum(x.std(0), 1e-2)]
@@ -221,10 +222,21 @@ def compute_stats(data: DemoData, frames: np.ndarray, max_image_frames: int = 40
 
 
 def normalize_images(pixels: np.ndarray, mean, std) -> np.ndarray:
-    """uint8 [B,H,W,3] RGB -> float32 [B,3,H,W]: (p / 255 - mean[c]) / std[c]. The manifest documents this."""
-    x = pixels.astype(np.float32) / np.float32(255.0)
-    x = (x - np.asarray(mean, np.float32)) / np.asarray(std, np.float32)
-    return np.ascontiguousarray(x.transpose(0, 3, 1, 2))
+    """uint8 [B,H,W,3] RGB -> float32 [B,3,H,W] by the contract's pixel rule: (p / 255 - mean[c]) / std[c]
+    in float64 with mean and std as float32 values, rounded once to float32. src/policy/preprocess.ts
+    `imageToCHW` gives the same numbers bit for bit (tests/fixtures/pixel_cases.json)."""
+    pixels = np.asarray(pixels)
+    if pixels.dtype != np.uint8 or pixels.ndim != 4 or pixels.shape[-1] != 3:
+        raise ValueError(f"expected uint8 [B,H,W,3] pixels, got {pixels.dtype} {list(pixels.shape)}")
+    # A byte has 256 values: a table per channel does each value's arithmetic once and needs no float64 copy.
+    levels = np.arange(256, dtype=np.float64) / 255.0
+    m = np.asarray(mean, np.float32).astype(np.float64)
+    s = np.asarray(std, np.float32).astype(np.float64)
+    B, H, W, _ = pixels.shape
+    out = np.empty((B, 3, H, W), np.float32)
+    for c in range(3):
+        out[:, c] = ((levels - m[c]) / s[c]).astype(np.float32)[pixels[..., c]]
+    return out
 
 
 @dataclass
@@ -294,7 +306,7 @@ def make_batch(data: DemoData, idx: np.ndarray, tokens: np.ndarray, stats: Stats
     if rng is not None and aug is not None:
         # One lighting change for both cameras: it models the scene, not the sensor.
         light = _jitter_params(len(idx), rng, aug)
-        for cam_i, cam in enumerate(("front", "wrist")):
+        for cam_i, cam in enumerate(CAMERAS):
             px = A[cam][idx]
             if aug.shift > 0:
                 px, du, dv = _shift(px, rng, aug.shift)
@@ -313,14 +325,13 @@ def make_batch(data: DemoData, idx: np.ndarray, tokens: np.ndarray, stats: Stats
         if aug.proprio_noise > 0:
             proprio = proprio + rng.normal(0, aug.proprio_noise, proprio.shape).astype(np.float32)
     else:
-        for cam in ("front", "wrist"):
+        for cam in CAMERAS:
             images[cam] = normalize_images(A[cam][idx], stats.image_mean[cam], stats.image_std[cam])
 
     subtask = A["subtask"][idx].astype(np.int64)
     subtask[(subtask < 0) | (subtask >= data.max_plan)] = IGNORE
     return {
-        "image_front": images["front"],
-        "image_wrist": images["wrist"],
+        **{camera_input(cam): images[cam] for cam in CAMERAS},
         "tokens": tok.astype(np.int32),
         "proprio": proprio.astype(np.float32),
         "actions": actions.astype(np.float32),

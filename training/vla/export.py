@@ -22,8 +22,9 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from . import contract as C
 from .dataset import Stats, dataset_roots, load_dataset, normalize_images
-from .model import INPUT_NAMES, ModelConfig, VLAPolicy, output_names, output_specs
+from .model import INPUT_NAMES, ModelConfig, VLAPolicy, input_specs, output_names, output_specs
 from .tokenizer import Tokenizer
 from .vocab import FUTURE_STRIDE
 
@@ -64,17 +65,16 @@ def _raw_samples(ckpt: dict, n: int = 2) -> list:
             i = int(data.ep_start[e] + data.ep_len[e] * (j + 1) // (n + 1))
             samples.append({"source": f"{roots[0].name if len(roots) == 1 else 'data'}/{data.names[e]} step {int(data.t_of[i])}",
                             "instruction": data.instructions[e],
-                            "front": data.arrays["front"][i], "wrist": data.arrays["wrist"][i],
+                            **{cam: data.arrays[cam][i] for cam in C.CAMERAS},
                             "proprio": data.arrays["proprio"][i]})
     except (FileNotFoundError, ValueError, KeyError):
         vocab = meta["tokenizer"]["vocab"]
         for j in range(n):
             samples.append({"source": "synthetic (dataset not available at export)",
                             "instruction": " ".join(rng.choice(vocab, 6)) if vocab else "",
-                            "front": rng.integers(0, 256, (H, W, 3), dtype=np.uint8),
-                            "wrist": rng.integers(0, 256, (H, W, 3), dtype=np.uint8),
+                            **{cam: rng.integers(0, 256, (H, W, 3), dtype=np.uint8) for cam in C.CAMERAS},
                             "proprio": (np.asarray(meta["stats"]["proprio_mean"])
-                                        + rng.normal(0, 1, 13) * np.asarray(meta["stats"]["proprio_std"])
+                                        + rng.normal(0, 1, C.PROPRIO_DIM) * np.asarray(meta["stats"]["proprio_std"])
                                         ).astype(np.float32)})
     if len(samples) > 1:
         samples[1]["instruction"] = "Please, " + samples[0]["instruction"].upper() + "  -- now!!"
@@ -84,8 +84,8 @@ def _raw_samples(ckpt: dict, n: int = 2) -> list:
 def model_inputs(sample: dict, tok: Tokenizer, stats: Stats) -> dict:
     """Exactly the browser-side preprocessing documented in the manifest."""
     return {
-        "image_front": torch.from_numpy(normalize_images(sample["front"][None], stats.image_mean["front"], stats.image_std["front"])),
-        "image_wrist": torch.from_numpy(normalize_images(sample["wrist"][None], stats.image_mean["wrist"], stats.image_std["wrist"])),
+        **{C.camera_input(cam): torch.from_numpy(normalize_images(sample[cam][None], stats.image_mean[cam], stats.image_std[cam]))
+           for cam in C.CAMERAS},
         "tokens": torch.from_numpy(tok.encode(sample["instruction"])[None]),
         "proprio": torch.from_numpy(((np.asarray(sample["proprio"], np.float32) - np.asarray(stats.proprio_mean, np.float32))
                                      / np.asarray(stats.proprio_std, np.float32))[None].astype(np.float32)),
@@ -103,9 +103,10 @@ def decode(outputs: dict, stats: Stats, vocab: dict) -> dict:
             break
         plan.append([verbs[v], objects[int(np.argmax(o_logits))]])
     visible = {cam: [objects[o] for o in range(len(objects)) if outputs["box_logits"][0, c, o] > 0]
-               for c, cam in enumerate(("front", "wrist"))}
-    return {"actions": [_f32(row) for row in a], "gripper": ["close" if g > 0 else "open" for g in a[:, 6]],
-            "plan": plan, "subtask": int(np.argmax(outputs["subtask_logits"][0])),
+               for c, cam in enumerate(C.CAMERAS)}
+    return {"actions": [_f32(row) for row in a], "gripper": ["close" if g > 0 else "open" for g in a[:, C.GRIPPER_DIM]],
+            # The current subtask is one of the plan's slots (src/policy/decode.ts reads it the same way).
+            "plan": plan, "subtask": int(np.argmax(outputs["subtask_logits"][0][: max(1, len(plan))])),
             "move": moves[int(np.argmax(outputs["move_logits"][0]))], "visible_objects": visible}
 
 
@@ -120,10 +121,13 @@ def build_manifest(name: str, model: VLAPolicy, ckpt: dict, onnx_path: Path, run
     last = {s: next((r for r in reversed(rows) if r.get("split") == s), None) for s in ("train", "val")}
     final = {s: {k: r[k] for k in ("step", "loss", "loss_action", "acc_grip", "acc_move") if k in r}
              for s, r in last.items() if r}
-    proprio_layout = meta.get("proprio_layout") or ["tcp_x", "tcp_y", "tcp_z", "sin_yaw", "cos_yaw",
-                                                    "gripper_width"] + [f"q{i}" for i in range(1, 8)]
-    action_layout = meta.get("action_layout") or ["dx", "dy", "dz", "drx", "dry", "drz", "grip"]
-    img_formula = "x[c][y][x] = (pixel[y][x][c] / 255 - mean[c]) / std[c]; RGB, row 0 = top of the image, NCHW"
+    proprio_layout = meta.get("proprio_layout") or list(C.PROPRIO_LAYOUT)
+    action_layout = meta.get("action_layout") or list(C.ACTION_LAYOUT)
+    # The app refuses a manifest whose layouts differ from the contract: refuse it here, at export, instead.
+    for what, got, want in (("proprio_layout", proprio_layout, C.PROPRIO_LAYOUT), ("action_layout", action_layout, C.ACTION_LAYOUT)):
+        if tuple(got) != tuple(want):
+            raise ValueError(f"the run's dataset {what} {list(got)} differs from the contract's {list(want)}")
+    act, pix = C.CONTRACT["action"], C.CONTRACT["pixels"]
     return {
         "format": FORMAT,
         "version": 1,
@@ -133,28 +137,18 @@ def build_manifest(name: str, model: VLAPolicy, ckpt: dict, onnx_path: Path, run
         "model_sha256": hashlib.sha256(onnx_path.read_bytes()).hexdigest(),
         "opset": 17,
         "batch": 1,
-        "inputs": [
-            {"name": "image_front", "shape": [1, 3, H, W], "dtype": "float32", "meaning": "front camera, " + img_formula},
-            {"name": "image_wrist", "shape": [1, 3, H, W], "dtype": "float32", "meaning": "wrist camera, " + img_formula},
-            {"name": "tokens", "shape": [1, cfg.max_tokens], "dtype": "int32", "meaning": "instruction ids (tokenizer)"},
-            {"name": "proprio", "shape": [1, cfg.proprio_dim], "dtype": "float32",
-             "meaning": "proprioception, (x - proprio.mean) / proprio.std"},
-        ],
-        "cameras": [{"name": cam, "input": f"image_{cam}", "width": W, "height": H, "channels": "RGB",
-                     "layout": "NCHW", "row0": "top",
-                     "normalization": {"mean": stats.image_mean[cam], "std": stats.image_std[cam],
-                                       "formula": "(pixel / 255 - mean[c]) / std[c]"}}
-                    for cam in ("front", "wrist")],
+        "inputs": input_specs(cfg, 1),
+        "cameras": [{"name": cam["name"], "input": cam["input"], "width": W, "height": H,
+                     "channels": cam["channels"], "layout": cam["layout"], "row0": cam["row0"],
+                     "normalization": {"mean": stats.image_mean[cam["name"]], "std": stats.image_std[cam["name"]],
+                                       "formula": pix["formula"]}}
+                    for cam in C.CONTRACT["cameras"]],
         "tokenizer": meta["tokenizer"],
-        "proprio": {"input": "proprio", "layout": proprio_layout, "mean": stats.proprio_mean, "std": stats.proprio_std,
-                    "formula": "(x - mean[i]) / std[i]"},
-        "action": {"output": "actions", "dims": action_layout, "names": action_layout, "mean": stats.action_mean, "std": stats.action_std,
-                   "formula": "action[k][i] = actions[0][k][i] * std[i] + mean[i]",
-                   "chunk_length": cfg.chunk, "control_hz": meta.get("control_hz") or 10,
-                   "gripper": "-1 open, +1 close", "gripper_dim": 6,
-                   "gripper_decode": "close if the denormalised value > 0 else open (mean 0, std 1: not normalised)",
-                   "clip": [0.02, 0.02, 0.02, 0.15, 0.15, 0.15, 1.0],
-                   "frames": "dx,dy,dz m and drx,dry,drz rad (rotation vector), world frame, per control step"},
+        "proprio": {"input": C.CONTRACT["proprio"]["input"], "layout": proprio_layout, "mean": stats.proprio_mean,
+                    "std": stats.proprio_std, "formula": C.CONTRACT["proprio"]["formula"]},
+        "action": {"output": act["output"], "dims": action_layout, "names": action_layout, "mean": stats.action_mean, "std": stats.action_std,
+                   "formula": act["formula"], "chunk_length": cfg.chunk, "control_hz": meta.get("control_hz") or act["control_hz"],
+                   **{k: act[k] for k in ("gripper", "gripper_dim", "gripper_decode", "clip", "frames")}},
         "outputs": output_specs(cfg, 1),
         "attention": {"output": "attention", "layers": cfg.layers, "heads": cfg.heads, "queries": list(cfg.queries),
                       "context_length": cfg.context_len, "segments": cfg.segments(),
@@ -162,7 +156,7 @@ def build_manifest(name: str, model: VLAPolicy, ckpt: dict, onnx_path: Path, run
         "vocab": meta["vocab"],
         "reasoning": {"max_plan": cfg.max_plan, "empty_verb_index": len(meta["vocab"]["verbs"]),
                       "future_points": cfg.n_points - 1, "future_stride": FUTURE_STRIDE,
-                      "cameras": ["front", "wrist"], "point_coords": "u right, v down, 0..1"},
+                      "cameras": list(C.CAMERAS), "point_coords": C.REASONING["point_coords"]},
         "parity": {"file": "parity.json", "atol": PARITY_ATOL},
         "provenance": {
             "dataset": {"path": meta["dataset"], **meta.get("card", {}),

@@ -23,15 +23,19 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+from . import contract as C
+
 # One query token per output family. The order is the `queries` list in the manifest's attention layout.
 QUERY_NAMES = ("action", "plan", "subtask", "move", "gripper_front", "gripper_wrist", "boxes_front", "boxes_wrist")
 
-INPUT_NAMES = ("image_front", "image_wrist", "tokens", "proprio")
-OUTPUT_NAMES = ("actions", "plan_verb_logits", "plan_object_logits", "subtask_logits", "move_logits",
-                "gripper_points", "box_logits", "boxes", "attention")
+# ONNX tensor names and order are the contract's (src/policy/contract.json); forward() takes the inputs and
+# returns the outputs in that order.
+INPUT_NAMES = C.INPUT_NAMES
+OUTPUT_NAMES = C.OUTPUT_NAMES
 
-# Models with keypoints add one output after these: "keypoints" (see output_specs).
-KEYPOINTS_OUTPUT = "keypoints"
+# Models with keypoints add the contract's one optional output after these (see output_specs).
+(KEYPOINTS_OUTPUT,) = C.OPTIONAL_OUTPUT_NAMES
+CAMERAS = C.CAMERAS
 
 
 def output_names(cfg: "ModelConfig") -> tuple:
@@ -47,13 +51,13 @@ class ModelConfig:
     n_verbs: int
     n_objects: int
     n_moves: int
-    image_hw: tuple = (64, 64)
-    max_tokens: int = 24
-    proprio_dim: int = 13
-    action_dim: int = 7
-    chunk: int = 8
-    max_plan: int = 4
-    n_points: int = 5  # current gripper point + FUTURE_POINTS
+    image_hw: tuple = C.IMAGE_HW
+    max_tokens: int = C.DIMS["tokens"]
+    proprio_dim: int = C.PROPRIO_DIM
+    action_dim: int = C.ACTION_DIM
+    chunk: int = C.CHUNK
+    max_plan: int = C.REASONING["min_plan_slots"]
+    n_points: int = C.DIMS["points"]  # current gripper point + future points
     d_model: int = 64
     heads: int = 4
     layers: int = 2
@@ -91,7 +95,7 @@ class ModelConfig:
         ] + [
             {"name": f"{cam}_keypoints", "start": 2 * n + self.max_tokens + 1 + i * self.keypoints,
              "length": self.keypoints}
-            for i, cam in enumerate(("front", "wrist")) if self.keypoints
+            for i, cam in enumerate(CAMERAS) if self.keypoints
         ]
 
     @property
@@ -252,7 +256,7 @@ class VLAPolicy(nn.Module):
         self.text_blocks = nn.ModuleList(TextBlock(d, cfg.heads, cfg.mlp_ratio) for _ in range(cfg.text_layers))
         self.text_ln = nn.LayerNorm(d)
         self.lang = MLP(d, 2 * d, d)
-        self.stems = nn.ModuleDict({"front": VisionStem(cfg), "wrist": VisionStem(cfg)})
+        self.stems = nn.ModuleDict({c: VisionStem(cfg) for c in CAMERAS})
         self.proprio = MLP(cfg.proprio_dim, 2 * d, d)
         # Which segment a context token comes from (front, wrist, text, proprio).
         # (+ front and wrist keypoints when the config has them).
@@ -267,8 +271,8 @@ class VLAPolicy(nn.Module):
         self.head_plan = _head(d, P * V + P * O)
         self.head_subtask = _head(d, P)
         self.head_move = _head(d, cfg.n_moves)
-        self.head_gripper = nn.ModuleDict({c: _head(d, cfg.n_points * 2) for c in ("front", "wrist")})
-        self.head_boxes = nn.ModuleDict({c: _head(d, O * 5) for c in ("front", "wrist")})
+        self.head_gripper = nn.ModuleDict({c: _head(d, cfg.n_points * 2) for c in CAMERAS})
+        self.head_boxes = nn.ModuleDict({c: _head(d, O * 5) for c in CAMERAS})
 
     def forward(self, image_front, image_wrist, tokens, proprio):
         """Returns the tuple in output_names(cfg) order (the ONNX outputs)."""
@@ -311,10 +315,10 @@ class VLAPolicy(nn.Module):
         plan_obj = plan[:, P * V:].reshape(B, P, O)
         subtask = self.head_subtask(q[:, qi["subtask"]])
         move = self.head_move(q[:, qi["move"]])
-        points = torch.stack([self.head_gripper[c](q[:, qi["gripper_" + c]]) for c in ("front", "wrist")], 1)
-        points = torch.sigmoid(points.reshape(B, 2, cfg.n_points, 2))
-        bx = torch.stack([self.head_boxes[c](q[:, qi["boxes_" + c]]) for c in ("front", "wrist")], 1)
-        bx = bx.reshape(B, 2, O, 5)
+        points = torch.stack([self.head_gripper[c](q[:, qi["gripper_" + c]]) for c in CAMERAS], 1)
+        points = torch.sigmoid(points.reshape(B, len(CAMERAS), cfg.n_points, 2))
+        bx = torch.stack([self.head_boxes[c](q[:, qi["boxes_" + c]]) for c in CAMERAS], 1)
+        bx = bx.reshape(B, len(CAMERAS), O, 5)
         box_logits = bx[..., 0]
         boxes = torch.sigmoid(bx[..., 1:])
         out = (actions, plan_verb, plan_obj, subtask, move, points, box_logits, boxes, attention)
@@ -332,38 +336,22 @@ class VLAPolicy(nn.Module):
 
 
 def output_specs(cfg: ModelConfig, batch: int = 1) -> list:
-    """Name, shape and meaning of every ONNX output, for the manifest."""
-    P, V, O, M = cfg.max_plan, cfg.n_verbs + 1, cfg.n_objects, cfg.n_moves
-    Q = len(cfg.queries)
-    kp = [{"name": KEYPOINTS_OUTPUT, "shape": [batch, 2, cfg.keypoints, 2], "dtype": "float32",
-           "meaning": "per camera (front, wrist): the spatial-softmax keypoints' expected positions, normalised "
-                      "image coords (u right, v down, 0..1); keypoint j is context token "
-                      "attention.segments['<camera>_keypoints'].start + j"}] if cfg.keypoints else []
-    return [
-        {"name": "actions", "shape": [batch, cfg.chunk, cfg.action_dim], "dtype": "float32",
-         "meaning": "action chunk a[t..t+chunk-1] in normalised units: action = value * action.std + action.mean "
-                    "(gripper dim has mean 0, std 1: > 0 close, <= 0 open)"},
-        {"name": "plan_verb_logits", "shape": [batch, P, V], "dtype": "float32",
-         "meaning": "per plan slot, logits over vocab.verbs plus a final 'empty slot' class (index len(verbs)); "
-                    "the plan is the slots before the first empty one"},
-        {"name": "plan_object_logits", "shape": [batch, P, O], "dtype": "float32",
-         "meaning": "per plan slot, logits over vocab.objects (meaningless for empty slots)"},
-        {"name": "subtask_logits", "shape": [batch, P], "dtype": "float32",
-         "meaning": "logits over plan slot index of the subtask being executed now"},
-        {"name": "move_logits", "shape": [batch, M], "dtype": "float32", "meaning": "logits over vocab.moves"},
-        {"name": "gripper_points", "shape": [batch, 2, cfg.n_points, 2], "dtype": "float32",
-         "meaning": "per camera (front, wrist): gripper point now and future points (j+1)*FUTURE_STRIDE steps "
-                    "ahead, normalised image coords (u right, v down, 0..1), already sigmoid-ed"},
-        {"name": "box_logits", "shape": [batch, 2, O], "dtype": "float32",
-         "meaning": "per camera and object (vocab.objects order): visibility logit; visible when sigmoid > 0.5 "
-                    "(logit > 0)"},
-        {"name": "boxes", "shape": [batch, 2, O, 4], "dtype": "float32",
-         "meaning": "per camera and object: u0, v0, u1, v1 in 0..1 (already sigmoid-ed); only meaningful where "
-                    "box_logits > 0"},
-        {"name": "attention", "shape": [batch, cfg.layers, cfg.heads, Q, cfg.context_len], "dtype": "float32",
-         "meaning": "cross-attention weights of each query token over the context tokens, per decoder layer and "
-                    "head; each row sums to 1 and padded text tokens get exactly 0 (layout: attention.segments)"},
-    ] + kp
+    """Name, shape, dtype and meaning of every ONNX output, for the manifest: the contract's tensors with the
+    model-defined dims filled in from the config."""
+    sizes = {"batch": batch, "chunk": cfg.chunk, "action": cfg.action_dim, "plan_slots": cfg.max_plan,
+             "verbs_and_empty": cfg.n_verbs + 1, "objects": cfg.n_objects, "moves": cfg.n_moves,
+             "points": cfg.n_points, "layers": cfg.layers, "heads": cfg.heads, "queries": len(cfg.queries),
+             "context": cfg.context_len, "keypoints": cfg.keypoints}
+    return [{"name": n, "shape": C.resolve_shape(n, sizes), "dtype": C.tensor_spec(n)["dtype"],
+             "meaning": C.tensor_spec(n)["meaning"]} for n in output_names(cfg)]
+
+
+def input_specs(cfg: ModelConfig, batch: int = 1) -> list:
+    """The same for the ONNX inputs."""
+    sizes = {"batch": batch, "height": cfg.image_hw[0], "width": cfg.image_hw[1], "tokens": cfg.max_tokens,
+             "proprio": cfg.proprio_dim}
+    return [{"name": n, "shape": C.resolve_shape(n, sizes), "dtype": C.tensor_spec(n)["dtype"],
+             "meaning": C.tensor_spec(n)["meaning"]} for n in INPUT_NAMES]
 
 
 def count_params(model: nn.Module) -> int:

@@ -1,39 +1,26 @@
-"""Vocabularies shared with the TypeScript side.
+"""Label vocabularies shared with the TypeScript side.
 
-The authority is `src/sim/vocab.ts`; datasets copy it into `card.json` (`vocab: {objects, verbs, moves}`).
-We read the dataset card first (it is what the labels were written with) and fall back to parsing vocab.ts,
-so a run can never silently disagree with the data it was trained on.
+The authority is the model contract (`src/policy/contract.json`, `labels`), which `src/sim/vocab.ts` reads
+too; datasets copy it into `card.json` (`vocab: {objects, verbs, moves}`). We use the dataset card first (it
+is what the labels were written with) and check it against the contract, so a run can never silently
+disagree with the data it was trained on.
 """
 
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass, asdict
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-VOCAB_TS = REPO_ROOT / "src" / "sim" / "vocab.ts"
+from .contract import CAMERAS, CONTRACT_PATH, LABELS, REASONING
 
-# Structural constants from vocab.ts (defaults if the file is absent, e.g. a copied-out training/ folder).
 # MAX_PLAN is only a lower bound for the model's plan slots: the dataset decides (see dataset.py).
-_DEFAULTS = {"MAX_PLAN": 4, "FUTURE_POINTS": 4, "FUTURE_STRIDE": 2}
+MAX_PLAN: int = REASONING["min_plan_slots"]
+FUTURE_POINTS: int = REASONING["future_points"]
+FUTURE_STRIDE: int = REASONING["future_stride"]
 
-
-def _ts_constants() -> dict:
-    if not VOCAB_TS.exists():
-        return dict(_DEFAULTS)
-    src = VOCAB_TS.read_text()
-    out = {}
-    for name, default in _DEFAULTS.items():
-        m = re.search(r"export const " + name + r"\s*=\s*(\d+)", src)
-        out[name] = int(m.group(1)) if m else default
-    return out
-
-
-_C = _ts_constants()
-MAX_PLAN, FUTURE_POINTS, FUTURE_STRIDE = _C["MAX_PLAN"], _C["FUTURE_POINTS"], _C["FUTURE_STRIDE"]
-CAMERAS = ("front", "wrist")
+__all__ = ["CAMERAS", "MAX_PLAN", "FUTURE_POINTS", "FUTURE_STRIDE", "Vocab", "vocab_from_contract",
+           "vocab_for_dataset", "load_card"]
 
 
 @dataclass(frozen=True)
@@ -50,31 +37,19 @@ class Vocab:
         return Vocab(tuple(d["objects"]), tuple(d["verbs"]), tuple(d["moves"]))
 
 
-def _ts_array(src: str, name: str) -> tuple[str, ...]:
-    m = re.search(r"export const " + name + r"\s*=\s*\[(.*?)\]", src, re.S)
-    if not m:
-        raise ValueError(f"{VOCAB_TS}: no array {name}")
-    return tuple(a or b for a, b in re.findall(r"'([^']*)'|\"([^\"]*)\"", m.group(1)))
-
-
-def vocab_from_ts(path: Path = VOCAB_TS) -> Vocab:
-    src = path.read_text()
-    return Vocab(_ts_array(src, "OBJECTS"), _ts_array(src, "VERBS"), _ts_array(src, "MOVES"))
+def vocab_from_contract() -> Vocab:
+    return Vocab.from_json(LABELS)
 
 
 def vocab_for_dataset(card: dict) -> Vocab:
-    """The dataset's own vocabulary; vocab.ts only when the card predates the field."""
-    if "vocab" in card:
-        v = Vocab.from_json(card["vocab"])
-    else:
-        v = vocab_from_ts()
-    if VOCAB_TS.exists():
-        ts = vocab_from_ts()
-        # Append-only contract: the dataset may be older (a prefix) but must never disagree.
-        for field in ("objects", "verbs", "moves"):
-            a, b = getattr(v, field), getattr(ts, field)
-            if a != b[: len(a)]:
-                raise ValueError(f"dataset vocab.{field} {a} disagrees with {VOCAB_TS} {b}")
+    """The dataset's own vocabulary; the contract's only when the card predates the field."""
+    contract = vocab_from_contract()
+    v = Vocab.from_json(card["vocab"]) if "vocab" in card else contract
+    # Append-only contract: the dataset may be older (a prefix) but must never disagree.
+    for field in ("objects", "verbs", "moves"):
+        a, b = getattr(v, field), getattr(contract, field)
+        if a != b[: len(a)]:
+            raise ValueError(f"dataset vocab.{field} {a} disagrees with {CONTRACT_PATH} labels.{field} {b}")
     return v
 
 
