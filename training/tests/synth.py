@@ -8,7 +8,8 @@ from pathlib import Path
 
 import numpy as np
 
-from vla.vocab import vocab_from_ts, FUTURE_POINTS
+from vla.contract import ACTION_LAYOUT, PROPRIO_LAYOUT
+from vla.vocab import vocab_from_contract, FUTURE_POINTS
 
 EPISODES = [
     ("object/red_to_bowl", "put the red cube in the blue bowl", [["pick", "red_cube"], ["place_in", "blue_bowl"]]),
@@ -19,7 +20,7 @@ EPISODES = [
 
 def make_dataset(root: Path, episodes: int = 3, steps: int = 20, size: int = 64, seed: int = 0) -> Path:
     rng = np.random.default_rng(seed)
-    v = vocab_from_ts()
+    v = vocab_from_contract()
     O, K = len(v.objects), 1 + FUTURE_POINTS
     root = Path(root)
     frames, tasks = 0, {}
@@ -30,7 +31,7 @@ def make_dataset(root: Path, episodes: int = 3, steps: int = 20, size: int = 64,
         d.mkdir(parents=True)
         np.save(d / "front.npy", rng.integers(0, 256, (T, size, size, 3), dtype=np.uint8))
         np.save(d / "wrist.npy", rng.integers(0, 256, (T, size, size, 3), dtype=np.uint8))
-        proprio = np.cumsum(rng.normal(0, 0.01, (T, 13)), 0).astype(np.float32)
+        proprio = np.cumsum(rng.normal(0, 0.01, (T, len(PROPRIO_LAYOUT))), 0).astype(np.float32)
         np.save(d / "proprio.npy", proprio)
         action = np.concatenate([rng.uniform(-0.02, 0.02, (T, 3)), rng.uniform(-0.15, 0.15, (T, 3)),
                                  np.where(np.arange(T) > T // 2, 1.0, -1.0)[:, None]], 1).astype(np.float32)
@@ -52,8 +53,7 @@ def make_dataset(root: Path, episodes: int = 3, steps: int = 20, size: int = 64,
         "suites": sorted({t.split("/")[0] for t in tasks}), "episodes": episodes, "frames": frames, "tasks": tasks,
         "seeds": [0, episodes - 1], "cameras": [{"name": "front", "width": size, "height": size},
                                                 {"name": "wrist", "width": size, "height": size}],
-        "proprio_layout": ["tcp_x", "tcp_y", "tcp_z", "sin_yaw", "cos_yaw", "gripper_width"]
-                          + [f"q{i}" for i in range(1, 8)],
-        "action_layout": ["dx", "dy", "dz", "drx", "dry", "drz", "grip"],
+        "proprio_layout": list(PROPRIO_LAYOUT),
+        "action_layout": list(ACTION_LAYOUT),
         "control_hz": 10, "vocab": v.to_json(), "randomization": {}}))
     return root

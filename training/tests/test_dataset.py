@@ -68,7 +68,7 @@ def test_split_by_episode():
 
 
 def test_plans_longer_than_max_plan_widen_the_slots(tmp_path):
-    """long/three_step lists 5 (verb, object) pairs while vocab.ts says MAX_PLAN = 4: keep them all."""
+    """long/three_step lists 5 (verb, object) pairs while the contract says min_plan_slots = 4: keep them all."""
     import json
     from synth import make_dataset
     from vla.train import build_model, DEFAULTS

@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 from vla.tokenizer import Tokenizer, words, PAD_ID, UNK_ID, MAX_LENGTH
-from vla.vocab import vocab_from_ts, vocab_for_dataset
+from vla.vocab import vocab_from_contract, vocab_for_dataset
 
 
 def test_rule_lowercase_and_split():
@@ -36,11 +36,15 @@ def test_json_roundtrip():
     assert (again.encode(s) == tok.encode(s)).all()
 
 
-def test_vocab_ts_parses_and_guards_order():
-    v = vocab_from_ts()
+def test_contract_vocab_guards_order():
+    v = vocab_from_contract()
     assert v.objects[0] == "red_cube" and "place_in" in v.verbs and v.moves[0] == "stop"
     assert vocab_for_dataset({"vocab": v.to_json()}) == v
     bad = v.to_json()
     bad["objects"] = list(reversed(bad["objects"]))
     with pytest.raises(ValueError):
         vocab_for_dataset({"vocab": bad})
+    assert vocab_for_dataset({}) == v  # a card older than the field gets the contract's
+    prefix = v.to_json()
+    prefix["moves"] = prefix["moves"][:-1]
+    assert vocab_for_dataset({"vocab": prefix}).moves == v.moves[:-1]  # an older dataset: a prefix is fine
