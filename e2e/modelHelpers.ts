@@ -12,7 +12,6 @@ export interface PolicySnapshot {
   phases: string[];
   awaiting: number | null;
   restarts: number;
-  dropped: number;
   fromCache: boolean | null;
 }
 
@@ -27,7 +26,6 @@ export async function policyState(page: Page): Promise<PolicySnapshot> {
       phases: s.phases,
       awaiting: s.awaiting,
       restarts: s.restarts,
-      dropped: s.dropped,
       fromCache: s.info?.fromCache ?? null,
     };
   });

@@ -8,12 +8,13 @@ import { Notices } from './components/Notices';
 import { ReasoningPanel } from './components/ReasoningPanel';
 import { SceneView } from './components/SceneView';
 import { Timeline } from './components/Timeline';
-import { controller } from './state/episodeController';
+import { useSession } from './state/session/context';
 import { useEpisodeStore } from './state/episodeStore';
 import { usePolicyStore } from './state/policyStore';
 
 /** Keys act on the episode unless a person is typing or using a form control that owns the key. */
 function useShortcuts(): void {
+  const controller = useSession();
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (e.ctrlKey || e.metaKey || e.altKey) return;

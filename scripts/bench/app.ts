@@ -135,7 +135,7 @@ async function webgpuSection(base: string, runs: number) {
     if (m.backend !== 'webgpu') return { skipped: `the model did not load on WebGPU (${m.error ?? `backend ${m.backend}`})` };
     const loadS = (Date.now() - t0) / 1000;
     const info = await page.evaluate(() => window.__vla!.controller.policyState().info);
-    const times = await page.evaluate((n) => window.__vla!.controller.model.timeInference('webgpu', n), runs);
+    const times = await page.evaluate((n) => window.__vla!.controller.timeInference('webgpu', n), runs);
     const software = /swiftshader/i.test(`${adapter.vendor} ${adapter.architecture} ${adapter.description}`);
     return {
       adapter: `${adapter.vendor} ${adapter.architecture}`.trim(),
@@ -185,7 +185,7 @@ const section: BenchSection = {
       } else {
         const info = await page.evaluate(() => window.__vla!.controller.policyState().info!);
         const runs = ctx.quick ? 20 : 100;
-        const times = await page.evaluate((n) => window.__vla!.controller.model.timeInference('wasm', n), runs);
+        const times = await page.evaluate((n) => window.__vla!.controller.timeInference('wasm', n), runs);
         const loops: Record<string, unknown> = {};
         for (const k of [4, 1]) {
           await page.evaluate((kk) => window.__vla!.controller.setExecution({ kind: 'chunk', k: kk, approval: false }), k);

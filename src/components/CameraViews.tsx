@@ -1,9 +1,9 @@
 import { useEffect, useRef } from 'react';
 import { objectLabel, CAMERAS, type CameraName } from '../sim/vocab';
 import type { Reasoning } from '../sim/reasoning';
-import { controller } from '../state/episodeController';
+import { useSession } from '../state/session/context';
 import { useEpisodeStore } from '../state/episodeStore';
-import { modelExtras } from '../state/modelDecision';
+import { modelExtras } from '../policy/modelDecision';
 import { usePolicyStore } from '../state/policyStore';
 import { useUiStore } from '../state/uiStore';
 import type { StepRecord } from '../workers/protocol';
@@ -242,6 +242,7 @@ function CameraCaption({ cam }: { cam: CameraName }) {
 }
 
 export function CameraViews() {
+  const controller = useSession();
   const pixelRefs = useRef<Record<string, HTMLCanvasElement | null>>({});
   const heatRefs = useRef<Record<string, HTMLCanvasElement | null>>({});
   const overlayRefs = useRef<Record<string, HTMLCanvasElement | null>>({});
@@ -260,7 +261,8 @@ export function CameraViews() {
       const view = useEpisodeStore.getState().view;
       if (!view) return;
       if (force || view.frame !== lastFrame) {
-        const images = controller.renderCameras(view.frame);
+        // The pixels were rendered in the sim worker with the step: the model's exact input, drawn as is.
+        const images = view.images;
         if (images) for (const cam of CAMERAS) {
           const c = pixelRefs.current[cam];
           if (c) putImage(c, images[cam]);
@@ -288,8 +290,8 @@ export function CameraViews() {
         lastDecision = view.decision;
       }
     };
-    // At most one draw per animation frame, for the newest view only: rendering the cameras reads pixels
-    // back synchronously, and records can arrive faster than a software GPU can serve that.
+    // At most one draw per animation frame, for the newest view only: records can arrive faster than the
+    // screen refreshes at the fastest speed.
     let pending = 0;
     let forcePending = false;
     const schedule = (force = false) => {

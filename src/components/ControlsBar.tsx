@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { controller } from '../state/episodeController';
+import { useSession } from '../state/session/context';
 import { displayStatus, SPEEDS, useEpisodeStore } from '../state/episodeStore';
 import { frameStats } from '../state/frameStats';
 import { Icon } from './Icon';
@@ -8,19 +8,22 @@ const speedLabel = (s: number) => (Number.isFinite(s) ? `${s}×` : 'max');
 
 function StatusPill() {
   const live = useEpisodeStore((s) => s.live);
-  const playing = useEpisodeStore((s) => s.playing);
+  const run = useEpisodeStore((s) => s.run);
   const crash = useEpisodeStore((s) => s.crash);
-  const status = displayStatus({ live, playing, crash });
+  const status = displayStatus({ live, run, crash });
   const word = status === 'paused' ? 'idle' : status;
   const reason = crash ?? live?.outcome.reason ?? null;
   let detail = '';
   if (status === 'paused') detail = `paused at step ${live?.step ?? 0}`;
   else if (status === 'idle') detail = 'ready — press Run';
+  else if (status === 'loading') detail = live ? 'loading the episode…' : 'starting the simulator…';
+  else if (status === 'awaiting approval') detail = `step ${live?.step ?? 0}: accept the plan or stop`;
+  else if (status === 'replaying') detail = `showing a recorded step`;
   else if (status === 'running') detail = `step ${live?.step ?? 0}`;
   else if (status === 'success') detail = `in ${live?.step ?? 0} steps`;
   else if (reason) detail = reason;
   return (
-    <div className={`status status-${status}`} data-testid="episode-status" data-status={status} title={reason ?? undefined}>
+    <div className={`status status-${status.replace(' ', '-')}`} data-testid="episode-status" data-status={status} title={reason ?? undefined}>
       <span className="status-dot" aria-hidden="true" />
       <span className="status-word">{word}</span>
       {detail && <span className="status-detail">{detail}</span>}
@@ -61,6 +64,7 @@ function Fps() {
 }
 
 export function ControlsBar() {
+  const controller = useSession();
   const playing = useEpisodeStore((s) => s.playing);
   const speed = useEpisodeStore((s) => s.speed);
   const ready = useEpisodeStore((s) => s.boot === 'ready' && !!s.live);

@@ -1,13 +1,14 @@
 import { describeSubtask } from '../sim/reasoning';
-import { controller } from '../state/episodeController';
+import { useSession } from '../state/session/context';
 import { useEpisodeStore } from '../state/episodeStore';
-import { modelExtras } from '../state/modelDecision';
+import { modelExtras } from '../policy/modelDecision';
 import { MAX_K, usePolicyStore } from '../state/policyStore';
 
 // How the model's predicted chunks turn into motion (on the 3D view, top right), and the approval gate
 // (bottom centre) that holds each prediction on screen until a person accepts it.
 
 export function ExecutionPanel() {
+  const controller = useSession();
   const policy = useEpisodeStore((s) => s.policy);
   const exec = usePolicyStore((s) => s.execution);
   const H = usePolicyStore((s) => s.info?.chunkLength ?? MAX_K);
@@ -50,6 +51,7 @@ export function ExecutionPanel() {
 }
 
 export function ApprovalBar() {
+  const controller = useSession();
   const awaiting = usePolicyStore((s) => s.awaiting);
   const k = usePolicyStore((s) => (s.execution.kind === 'chunk' ? s.execution.k : 1));
   const live = useEpisodeStore((s) => s.live);

@@ -2,7 +2,7 @@ import { useMemo } from 'react';
 import * as THREE from 'three';
 import type { Vec3 } from '../sim/math';
 import type { PoseFrame } from '../sim/sceneDescription';
-import { controller } from '../state/episodeController';
+import { useSession } from '../state/session/context';
 import { PLAN_COLOR } from './overlayColors';
 
 // A translucent copy of the hand where the predicted chunk ends: the pose the arm will be in, with the
@@ -34,6 +34,7 @@ function Part({ pos, size }: { pos: [number, number, number]; size: [number, num
 }
 
 export function GhostGripper({ frame, end, yaw, closed }: Props) {
+  const controller = useSession();
   const hand = controller.scene?.bodyNames.indexOf('hand') ?? -1;
   const pose = useMemo(() => {
     if (hand < 0) return null;

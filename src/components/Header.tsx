@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { SUITES, TASKS } from '../sim/tasks';
-import { controller } from '../state/episodeController';
+import { useSession } from '../state/session/context';
 import { useEpisodeStore } from '../state/episodeStore';
 import { parseSeed } from '../state/urlParams';
 import { usePolicyStore } from '../state/policyStore';
@@ -18,6 +18,7 @@ const SUITE_LABEL: Record<string, string> = {
 };
 
 function TaskSelect() {
+  const controller = useSession();
   const taskId = useEpisodeStore((s) => s.taskId);
   return (
     <label className="field">
@@ -39,6 +40,7 @@ function TaskSelect() {
 
 /** Keyed by the seed in use, so a seed set elsewhere (link, dice) resets what is typed. */
 function SeedInput({ seed }: { seed: number }) {
+  const controller = useSession();
   const [text, setText] = useState(String(seed));
   const parsed = parseSeed(text);
   const commit = () => {
@@ -82,6 +84,7 @@ function SeedField() {
 }
 
 function PolicySelect() {
+  const controller = useSession();
   const policy = useEpisodeStore((s) => s.policy);
   const modelAvailable = useEpisodeStore((s) => s.modelAvailable);
   const status = usePolicyStore((s) => s.status);
@@ -109,6 +112,7 @@ function PolicySelect() {
 }
 
 function CopyLink() {
+  const controller = useSession();
   const [copied, setCopied] = useState<'idle' | 'ok' | 'failed'>('idle');
   const copy = async () => {
     const url = controller.shareUrl();

@@ -1,9 +1,10 @@
-import { controller } from '../state/episodeController';
+import { useSession } from '../state/session/context';
 import { useEpisodeStore } from '../state/episodeStore';
 import { InstructionTokens } from './InstructionTokens';
 import { taskTitle } from './taskTitle';
 
 function MatchFeedback() {
+  const controller = useSession();
   const match = useEpisodeStore((s) => s.match);
   const canTryModel = useEpisodeStore((s) => s.policy === 'model' && (s.info?.goals.length ?? 1) === 1);
   const title = useEpisodeStore((s) => s.info?.title ?? '');
@@ -74,6 +75,7 @@ function MatchFeedback() {
 }
 
 export function InstructionBar() {
+  const controller = useSession();
   const draft = useEpisodeStore((s) => s.instructionDraft);
   const chain = useEpisodeStore((s) => (s.info?.goals.length ?? 1) > 1);
   const submit = () => void controller.submitInstruction(draft);

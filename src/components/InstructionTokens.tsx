@@ -1,6 +1,6 @@
 import { tokenize } from '../policy/tokenizer';
 import { useEpisodeStore } from '../state/episodeStore';
-import { modelExtras } from '../state/modelDecision';
+import { modelExtras } from '../policy/modelDecision';
 import { usePolicyStore } from '../state/policyStore';
 import { useUiStore } from '../state/uiStore';
 import { attentionView } from './attentionView';

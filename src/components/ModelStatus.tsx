@@ -16,7 +16,6 @@ export function ModelStatus() {
   const info = usePolicyStore((s) => s.info);
   const error = usePolicyStore((s) => s.error);
   const ms = usePolicyStore((s) => s.lastInferMs);
-  const inferring = usePolicyStore((s) => s.inferring);
 
   if (status === 'loading' || status === 'restarting') {
     const f = progressFraction(progress);
@@ -58,7 +57,7 @@ export function ModelStatus() {
       <span className={`badge backend ${backend}`} data-testid="backend-badge" data-backend={backend ?? ''}>
         {backend}
       </span>
-      <span className={`model-status-text ${inferring ? 'busy' : ''}`}>
+      <span className="model-status-text">
         {ms !== null ? `${ms.toFixed(0)} ms` : info?.fromCache ? 'cached' : 'ready'}
       </span>
     </div>

@@ -1,7 +1,7 @@
 import { describeSubtask } from '../sim/reasoning';
 import type { Subtask } from '../sim/tasks';
 import { useEpisodeStore } from '../state/episodeStore';
-import { modelExtras } from '../state/modelDecision';
+import { modelExtras } from '../policy/modelDecision';
 import { useUiStore } from '../state/uiStore';
 import type { PolicyDecision, StepRecord } from '../workers/protocol';
 import { compareDecisions, type Disagreement } from './disagreement';

@@ -5,10 +5,10 @@ import * as THREE from 'three';
 import type { Line2 } from 'three-stdlib';
 import type { Vec3 } from '../sim/math';
 import { buildScene, type SceneModel } from '../render/buildScene';
-import { controller } from '../state/episodeController';
+import { useSession } from '../state/session/context';
 import { displayStatus, useEpisodeStore } from '../state/episodeStore';
 import { useUiStore } from '../state/uiStore';
-import { modelExtras } from '../state/modelDecision';
+import { modelExtras } from '../policy/modelDecision';
 import { MAX_DROT } from '../sim/env';
 import { GhostGripper } from './GhostGripper';
 import { GRIPPER_COLOR, GT_COLOR, PLAN_COLOR, TRAIL_COLOR } from './overlayColors';
@@ -102,6 +102,7 @@ interface BodiesProps {
 
 /** The MuJoCo bodies, posed every frame from the interpolator; pointer down on an object starts a drag. */
 function Bodies({ quality, frames, onModel }: BodiesProps) {
+  const controller = useSession();
   const scene = controller.scene;
   const model = useMemo(() => (scene ? buildScene(scene, { detail: quality, shadows: true }) : null), [scene, quality]);
   // Read through get(): the renderer, camera and controls are external objects these handlers change.
@@ -188,6 +189,7 @@ const SPRING_INIT: Vec3[] = [[0, 0, 0], [0, 0, 0.001]];
 
 /** A spring from the grab point to the pointer while a person drags an object. */
 function DragSpring({ model }: { model: SceneModel | null }) {
+  const controller = useSession();
   const line = useRef<Line2>(null);
   const handle = useRef<THREE.Mesh>(null);
   const anchor = useMemo(() => new THREE.Vector3(), []);
@@ -236,6 +238,7 @@ function chunkYaw(actions: number[][]): number {
  * expert's path for the same state when a person compares, and the path already executed.
  */
 function Trajectories() {
+  const controller = useSession();
   const show = useUiStore((s) => s.showTrajectory);
   const showGt = useUiStore((s) => s.showGroundTruth);
   const view = useEpisodeStore((s) => s.view);
@@ -244,7 +247,7 @@ function Trajectories() {
     if (!view) return [];
     void recordCount;
     return controller.records.slice(0, view.step + 1).map((r) => r.tcp);
-  }, [view, recordCount]);
+  }, [view, recordCount, controller]);
   if (!show || !view) return null;
   const d = view.decision;
   const isModel = !!modelExtras(d);
@@ -298,10 +301,10 @@ function Trajectories() {
 
 function OutcomeBanner() {
   const live = useEpisodeStore((s) => s.live);
-  const playing = useEpisodeStore((s) => s.playing);
+  const run = useEpisodeStore((s) => s.run);
   const crash = useEpisodeStore((s) => s.crash);
   const replaying = useEpisodeStore((s) => s.cursor !== null);
-  const status = displayStatus({ live, playing, crash });
+  const status = displayStatus({ live, run, crash });
   // While a past step is on screen the banner would describe a different moment; the status pill keeps it.
   if (replaying || (status !== 'success' && status !== 'failure')) return null;
   return (
@@ -328,6 +331,7 @@ function TrajectoryToggle() {
 
 /** Redraw when a new step arrives, the timeline moves or a view option changes (the loop is on demand). */
 function Invalidator({ frames }: { frames: FrameScheduler }) {
+  const controller = useSession();
   const invalidate = useThree((s) => s.invalidate);
   useEffect(() => {
     const redraw = () => frames.request(invalidate);
@@ -341,30 +345,30 @@ function Invalidator({ frames }: { frames: FrameScheduler }) {
       b();
       c();
     };
-  }, [invalidate, frames]);
+  }, [invalidate, frames, controller]);
   return null;
 }
 
 /** Lets code outside the canvas ask where a world point is on screen (tests, tooltips). */
 function ScreenProjector() {
+  const controller = useSession();
   const get = useThree((s) => s.get);
   useEffect(() => {
     const v = new THREE.Vector3();
-    controller.screenPoint = (p: Vec3) => {
+    controller.setScreenProjector((p: Vec3) => {
       const { camera, gl } = get();
       const r = gl.domElement.getBoundingClientRect();
       v.set(p[0], p[1], p[2]).project(camera);
       return [r.left + ((v.x + 1) / 2) * r.width, r.top + ((1 - v.y) / 2) * r.height];
-    };
-    return () => {
-      controller.screenPoint = null;
-    };
-  }, [get]);
+    });
+    return () => controller.setScreenProjector(null);
+  }, [get, controller]);
   return null;
 }
 
 /** Dragging while paused does nothing yet: say so instead of leaving a person wondering. */
 function DragPausedHint() {
+  const controller = useSession();
   const dragging = useSyncExternalStore(
     (fn) => controller.subscribe(fn),
     () => controller.drag !== null,

@@ -1,10 +1,11 @@
 import { useMemo } from 'react';
-import { controller } from '../state/episodeController';
+import { useSession } from '../state/session/context';
 import { useEpisodeStore } from '../state/episodeStore';
 import { Icon } from './Icon';
 
 /** Marks under the track: goal completions and steps where a person dragged something. */
 function useMarks(recordCount: number): { goals: number[]; drags: number[] } {
+  const controller = useSession();
   return useMemo(() => {
     const goals: number[] = [];
     const drags: number[] = [];
@@ -14,10 +15,11 @@ function useMarks(recordCount: number): { goals: number[]; drags: number[] } {
       if (recs[i].perturbed) drags.push(i);
     }
     return { goals, drags };
-  }, [recordCount]);
+  }, [recordCount, controller]);
 }
 
 export function Timeline() {
+  const controller = useSession();
   const recordCount = useEpisodeStore((s) => s.recordCount);
   const cursor = useEpisodeStore((s) => s.cursor);
   const view = useEpisodeStore((s) => s.view);

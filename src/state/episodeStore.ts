@@ -1,5 +1,6 @@
 import { create } from 'zustand';
 import type { InstructionMatch } from '../sim/instructions';
+import { isPlaying, nextRunState, type RunEvent, type RunState } from './session/runState';
 import { DEFAULT_TASK } from '../sim/tasks';
 import type { EpisodeInfo, PolicySource, StepRecord } from '../workers/protocol';
 
@@ -27,8 +28,11 @@ export interface EpisodeState {
   /** The learned model can be chosen once a policy worker exists. */
   modelAvailable: boolean;
   info: EpisodeInfo | null;
+  /** Where the episode on screen is (src/state/session/runState.ts); `loading` and `playing` follow it. */
+  run: RunState;
   /** A load (task change, reset, restart) is in flight. */
   loading: boolean;
+  /** The loop is moving, or waiting on a person's approval inside a run. */
   playing: boolean;
   speed: number;
   recordCount: number;
@@ -58,6 +62,7 @@ export const useEpisodeStore = create<EpisodeState>(() => ({
   policy: 'expert',
   modelAvailable: false,
   info: null,
+  run: 'booting',
   loading: false,
   playing: false,
   speed: 1,
@@ -79,14 +84,35 @@ export function dismissNotice(id: number): void {
   useEpisodeStore.setState((s) => ({ notices: s.notices.filter((n) => n.id !== id) }));
 }
 
-/** The status word the UI shows (DESIGN.md: idle / running / success / failure). */
-export type DisplayStatus = 'idle' | 'running' | 'paused' | 'success' | 'failure';
+/** Move the run state machine; `loading` and `playing` are derived from it here and nowhere else. */
+export function dispatchRun(e: RunEvent): RunState {
+  const s = useEpisodeStore.getState();
+  const run = nextRunState(s.run, e, s.live?.outcome ?? null);
+  if (run !== s.run) useEpisodeStore.setState({ run, playing: isPlaying(run), loading: run === 'loading' });
+  return run;
+}
 
-export function displayStatus(s: Pick<EpisodeState, 'live' | 'playing' | 'crash'>): DisplayStatus {
-  if (s.crash) return 'failure';
+/** The status word the UI shows (docs/architecture.md: idle / running / success / failure, and the rest). */
+export type DisplayStatus = 'loading' | 'idle' | 'running' | 'awaiting approval' | 'paused' | 'replaying' | 'success' | 'failure';
+
+export function displayStatus(s: Pick<EpisodeState, 'live' | 'run' | 'crash'>): DisplayStatus {
+  if (s.crash || s.run === 'faulted') return 'failure';
   const live = s.live;
-  if (!live) return 'idle';
-  if (live.outcome.status === 'success' || live.outcome.status === 'failure') return live.outcome.status;
-  if (s.playing) return 'running';
-  return live.step === 0 ? 'idle' : 'paused';
+  const outcome = live?.outcome.status;
+  if (outcome === 'success' || outcome === 'failure') return outcome;
+  switch (s.run) {
+    case 'booting':
+    case 'loading':
+      return 'loading';
+    case 'running':
+      return 'running';
+    case 'awaiting':
+      return 'awaiting approval';
+    case 'replaying':
+      return 'replaying';
+    case 'paused':
+      return 'paused';
+    default:
+      return live && live.step > 0 ? 'paused' : 'idle';
+  }
 }

@@ -2,6 +2,7 @@ import { create } from 'zustand';
 import type { ExecutionMode } from '../policy/execution';
 import type { LoadProgress } from '../policy/modelLoader';
 import type { Backend, PolicyLoadInfo } from '../workers/policyProtocol';
+import type { ExecutionRequest } from '../workers/protocol';
 
 // The learned policy's side of the UI: loading progress, the live backend, execution settings and the
 // approval gate. Updated at most once per inference, never per frame.
@@ -32,13 +33,10 @@ export interface PolicyState {
   execution: ExecutionSettings;
   /** A prediction made at this step waits for a person's approval (approval mode). */
   awaiting: number | null;
-  /** An inference is in flight. */
-  inferring: boolean;
+  /** Inference time of the newest prediction (inside the policy worker), ms. */
   lastInferMs: number | null;
   /** Times the policy worker was restarted after a crash. */
   restarts: number;
-  /** Predictions that arrived after a reset and were dropped (their epoch was over). */
-  dropped: number;
 }
 
 export const MAX_K = 8;
@@ -46,6 +44,10 @@ export const DEFAULT_EXECUTION_SETTINGS: ExecutionSettings = { kind: 'chunk', k:
 
 export function executionMode(s: ExecutionSettings): ExecutionMode {
   return s.kind === 'chunk' ? { kind: 'chunk', k: s.k } : { kind: 'ensemble', m: s.m };
+}
+
+export function executionRequest(s: ExecutionSettings): ExecutionRequest {
+  return { mode: executionMode(s), approval: s.approval };
 }
 
 export const usePolicyStore = create<PolicyState>(() => ({
@@ -58,10 +60,8 @@ export const usePolicyStore = create<PolicyState>(() => ({
   error: null,
   execution: DEFAULT_EXECUTION_SETTINGS,
   awaiting: null,
-  inferring: false,
   lastInferMs: null,
   restarts: 0,
-  dropped: 0,
 }));
 
 /** A one-line description of where loading is, for the progress indicator. */

@@ -340,8 +340,10 @@ export class SimSession {
   }
 
   private async advance(): Promise<'stepped' | 'held' | 'done'> {
+    // One step at a time: a step stopped a moment ago (a withdrawn approval) may still be unwinding.
+    while (this.busy) await this.busy;
     const loop = this.loop;
-    if (!loop || this.busy) return 'held';
+    if (!loop) return 'held';
     const run = (async () => {
       await this.prepared;
       if (loop !== this.loop) return 'held' as const;

@@ -1,34 +1,51 @@
-import { describe, expect, it } from 'vitest';
-import { SimSession } from '../../src/workers/simSession';
+import { describe, expect, it, vi } from 'vitest';
+import type { Predictor } from '../../src/engine/chunkedPolicy';
+import type { PolicyDecision } from '../../src/engine/types';
+import type { CameraImages } from '../../src/engine/types';
+import { CAMERA_RES } from '../../src/sim/env';
+import { CAMERAS } from '../../src/sim/vocab';
+import { SimSession, type CameraSource } from '../../src/workers/simSession';
 import { TabletopEnv } from '../../src/sim/env';
 import { Episode } from '../../src/sim/episode';
 import { ExpertPolicy } from '../../src/sim/expertPolicy';
 import type { SimEvent, StepRecord } from '../../src/workers/protocol';
 
-async function session(): Promise<{ s: SimSession; events: SimEvent[] }> {
-  const s = new SimSession();
+/** Blank pixels of the right size: the model tests here use a predictor that does not look at them. */
+const blankCameras: CameraSource = {
+  render: () => Object.fromEntries(CAMERAS.map((c) => [c, new Uint8Array(CAMERA_RES[c].width * CAMERA_RES[c].height * 3)])) as CameraImages,
+  dispose() {},
+};
+
+async function session(): Promise<{ s: SimSession; events: SimEvent[]; records: () => StepRecord[] }> {
+  const s = new SimSession({ cameras: () => blankCameras });
   const events: SimEvent[] = [];
   await s.init((e) => events.push(e));
-  return { s, events };
+  const records = () => events.filter((e): e is Extract<SimEvent, { type: 'record' }> => e.type === 'record').map((e) => e.record);
+  return { s, events, records };
 }
 
-function runToEnd(s: SimSession): StepRecord[] {
-  const out: StepRecord[] = [];
-  for (let r = s.step(); r; r = s.step()) out.push(r);
-  return out;
+/** Step to the end; the records published on the way, in order. */
+async function runToEnd(s: SimSession, events: SimEvent[]): Promise<StepRecord[]> {
+  const from = events.length;
+  let guard = 0;
+  while ((await s.step()) !== null && guard++ < 2000) {
+    const last = events.at(-1);
+    if (last?.type === 'phase' && last.phase === 'done') break;
+  }
+  return events.slice(from).filter((e): e is Extract<SimEvent, { type: 'record' }> => e.type === 'record').map((e) => e.record);
 }
 
 describe('SimSession', () => {
   it('publishes the plan for a state before that state executes, and runs the expert to success', async () => {
-    const { s } = await session();
-    const { record: r0, info } = s.load({ taskId: 'object/red_to_bowl', seed: 3, policy: 'expert' });
+    const { s, events } = await session();
+    const { record: r0, info } = await s.load({ taskId: 'object/red_to_bowl', seed: 3, policy: 'expert' });
     expect(r0.step).toBe(0);
     expect(r0.outcome.status).toBe('running');
     expect(r0.decision?.source).toBe('expert');
     expect(r0.decision?.path.length).toBeGreaterThan(0);
     expect(info.goals).toHaveLength(1);
     expect(info.draggable.map((d) => d.name)).toContain('red_cube');
-    const recs = runToEnd(s);
+    const recs = await runToEnd(s, events);
     const last = recs[recs.length - 1];
     expect(last.outcome.status).toBe('success');
     expect(last.decision).toBeNull();
@@ -39,9 +56,9 @@ describe('SimSession', () => {
   });
 
   it('gives the same episode as driving Episode + ExpertPolicy directly', async () => {
-    const { s } = await session();
-    s.load({ taskId: 'goal/press_button', seed: 11, policy: 'expert' });
-    const recs = runToEnd(s);
+    const { s, events } = await session();
+    await s.load({ taskId: 'goal/press_button', seed: 11, policy: 'expert' });
+    const recs = await runToEnd(s, events);
     const env = await TabletopEnv.create();
     const ep = Episode.fromTask(env, 'goal/press_button', 11);
     const pol = new ExpertPolicy();
@@ -54,12 +71,12 @@ describe('SimSession', () => {
   });
 
   it('resumes bit for bit from any recorded step', async () => {
-    const { s } = await session();
-    s.load({ taskId: 'object/blue_to_bowl', seed: 5, policy: 'expert' });
-    const first = runToEnd(s);
+    const { s, events } = await session();
+    await s.load({ taskId: 'object/blue_to_bowl', seed: 5, policy: 'expert' });
+    const first = await runToEnd(s, events);
     const k = 17;
-    s.resumeFrom(k);
-    const second = runToEnd(s);
+    await s.resumeFrom(k);
+    const second = await runToEnd(s, events);
     expect(second.length).toBe(first.length - k);
     const a = first[first.length - 1];
     const b = second[second.length - 1];
@@ -70,32 +87,32 @@ describe('SimSession', () => {
   });
 
   it('moves a dragged object towards the pointer with a spring force', async () => {
-    const { s } = await session();
-    const { info, record } = s.load({ taskId: 'goal/open_drawer', seed: 2, policy: 'expert' });
+    const { s, records } = await session();
+    const { info, record } = await s.load({ taskId: 'goal/open_drawer', seed: 2, policy: 'expert' });
     const body = info.draggable.find((d) => d.name === 'green_cube')!.body;
     const start: [number, number, number] = [record.frame.bodies[7 * body], record.frame.bodies[7 * body + 1], record.frame.bodies[7 * body + 2]];
     const target: [number, number, number] = [start[0], start[1] + 0.08, start[2]];
     s.dragStart({ body, anchor: [0, 0, 0], target });
-    let last: StepRecord | null = null;
-    for (let i = 0; i < 8; i++) last = s.step();
+    for (let i = 0; i < 8; i++) await s.step();
+    const last = records().at(-1);
     s.dragEnd();
     expect(last!.perturbed).toBe(true);
     const y = last!.frame.bodies[7 * body + 1];
     expect(y - start[1]).toBeGreaterThan(0.05);
     expect(Math.abs(last!.frame.bodies[7 * body] - start[0])).toBeLessThan(0.03);
-    const next = s.step()!;
-    expect(next.perturbed).toBe(false);
+    await s.step();
+    expect(records().at(-1)!.perturbed).toBe(false);
     s.dispose();
   });
 
   it('plays at the control rate in its own loop and stops at the end of the episode', async () => {
     const { s, events } = await session();
-    const { epoch } = s.load({ taskId: 'goal/press_button', seed: 4, policy: 'expert' });
+    const { epoch } = await s.load({ taskId: 'goal/press_button', seed: 4, policy: 'expert' });
     const t0 = performance.now();
     s.play(4);
     await new Promise<void>((done) => {
       const poll = setInterval(() => {
-        if (events.some((e) => e.type === 'playing' && !e.playing)) {
+        if (events.some((e) => e.type === 'phase' && e.phase === 'done')) {
           clearInterval(poll);
           done();
         }
@@ -112,59 +129,76 @@ describe('SimSession', () => {
 
   it('uses a typed instruction in place of the sampled one', async () => {
     const { s } = await session();
-    const { info } = s.load({ taskId: 'object/red_to_bowl', seed: 1, instruction: 'drop the red block into the bowl', policy: 'expert' });
+    const { info } = await s.load({ taskId: 'object/red_to_bowl', seed: 1, instruction: 'drop the red block into the bowl', policy: 'expert' });
     expect(info.goals[0].instruction).toBe('drop the red block into the bowl');
     s.dispose();
   });
 });
 
-describe('SimSession with another policy driving', () => {
-  it('executes given actions and labels every state with the expert as ground truth', async () => {
-    const { s } = await session();
-    const { record: r0 } = s.load({ taskId: 'object/red_to_bowl', seed: 2, policy: 'model' });
-    expect(r0.decision).toBeNull();
-    expect(r0.expert?.source).toBe('expert');
-    expect(r0.proprio).toHaveLength(13);
-    // The expert itself does not step in this mode.
-    expect(s.step()).toBeNull();
-    const up = [0, 0, 0.01, 0, 0, 0, -1];
-    const r1 = s.execute(up)!;
-    expect(r1.step).toBe(1);
-    expect(r1.action).toEqual(up);
-    expect(r1.decision).toBeNull();
-    expect(r1.expert?.path.length).toBeGreaterThan(0);
-    expect(r1.tcp[2]).toBeGreaterThan(r0.tcp[2]);
+describe('SimSession with the learned model driving', () => {
+  /** A stand-in predictor with the model's contract: a chunk of 8 small upward moves, counted. */
+  function upwards() {
+    const calls: number[] = [];
+    const predictor: Predictor = {
+      async predict(obs) {
+        calls.push(obs.step);
+        const actions = Array.from({ length: 8 }, () => [0, 0, 0.005, 0, 0, 0, -1]);
+        const path = actions.map((): [number, number, number] => [0, 0, 0]);
+        const decision: PolicyDecision = { actions, path, reasoning: { plan: [], subtaskIndex: 0, move: 'move up' } as unknown as PolicyDecision['reasoning'], source: 'model' };
+        return { decision, fault: null };
+      },
+    };
+    return { calls, predictor };
+  }
+
+  it('waits for the model, then records its first plan at step 0 and executes chunks of k', async () => {
+    const { s, records } = await session();
+    const { record: bare } = await s.load({ taskId: 'object/red_to_bowl', seed: 2, policy: 'model', execution: { mode: { kind: 'chunk', k: 4 }, approval: false } });
+    expect(bare.decision).toBeNull();
+    const { calls, predictor } = upwards();
+    s.setPredictor(predictor);
+    for (let i = 0; i < 6; i++) await s.step();
+    const recs = records();
+    expect(recs[0].step).toBe(0);
+    expect(recs[0].decision?.source).toBe('model');
+    expect(recs[0].expert?.source).toBe('expert');
+    expect(recs.at(-1)!.step).toBe(6);
+    // k = 4: predictions at steps 0 and 4 only, the steps between show the chunk's remainder.
+    expect(calls).toEqual([0, 4]);
+    expect(recs.find((r) => r.step === 2)!.decision!.actions).toHaveLength(6);
+    expect(recs.find((r) => r.step === 1)!.action).toEqual([0, 0, 0.005, 0, 0, 0, -1]);
     s.dispose();
   });
 
-  it('executes a batch of actions one per control period, publishing each step as it runs', async () => {
+  it('holds each new prediction for approval while playing, and Step accepts it', async () => {
     const { s, events } = await session();
-    const { epoch } = s.load({ taskId: 'object/red_to_bowl', seed: 2, policy: 'model' });
-    const chunk = [0.01, 0.005, -0.005].map((dz) => [0, 0, dz, 0, 0, 0, -1]);
-    const t0 = performance.now();
-    const n = await s.executeMany(chunk, 4); // 40 Hz: three steps take at least two periods of 25 ms
-    const wall = performance.now() - t0;
-    expect(n).toBe(3);
-    expect(wall).toBeGreaterThanOrEqual(45);
-    const recs = events.filter((e) => e.type === 'record').map((e) => (e as { record: StepRecord; epoch: number }).record);
-    expect(recs.map((r) => r.step)).toEqual([1, 2, 3]);
-    expect(recs.map((r) => r.action)).toEqual(chunk);
-    expect(events.every((e) => e.epoch === epoch)).toBe(true);
+    await s.load({ taskId: 'object/red_to_bowl', seed: 2, policy: 'model', execution: { mode: { kind: 'chunk', k: 2 }, approval: true } });
+    s.setPredictor(upwards().predictor);
+    s.play(Infinity);
+    const phase = (p: string, step: number) => events.some((e) => e.type === 'phase' && e.phase === p && e.step === step);
+    await vi.waitFor(() => expect(phase('awaiting', 0)).toBe(true));
+    expect(s.approve()).toBe(true);
+    await vi.waitFor(() => expect(phase('awaiting', 2)).toBe(true));
+    s.pause();
+    await vi.waitFor(() => expect(events.at(-1)).toMatchObject({ type: 'phase', phase: 'idle' }));
+    expect(await s.step()).toBe(3);
     s.dispose();
   });
 
-  it('stops a batch on pause and on a new load, resolving with the steps that ran', async () => {
-    const { s } = await session();
-    s.load({ taskId: 'object/red_to_bowl', seed: 2, policy: 'model' });
-    const hold = Array.from({ length: 8 }, () => [0, 0, 0, 0, 0, 0, -1]);
-    const running = s.executeMany(hold, 1); // 10 Hz: 800 ms if nothing stops it
-    setTimeout(() => s.pause(), 150);
-    const n = await running;
-    expect(n).toBeGreaterThanOrEqual(1);
-    expect(n).toBeLessThan(8);
-    const again = s.executeMany(hold, 1);
-    s.load({ taskId: 'object/red_to_bowl', seed: 3, policy: 'model' });
-    expect(await again).toBeLessThan(8);
+  it('fails the episode with the reason when the model output is refused, and nothing executes', async () => {
+    const { s, records } = await session();
+    await s.load({ taskId: 'object/red_to_bowl', seed: 2, policy: 'model' });
+    s.setPredictor({
+      async predict() {
+        const actions = Array.from({ length: 8 }, () => [NaN, 0, 0, 0, 0, 0, -1]);
+        return { decision: { actions, path: [], reasoning: {} as PolicyDecision['reasoning'], source: 'model' }, fault: 'model produced a non-finite action' };
+      },
+    });
+    await s.step();
+    const last = records().at(-1)!;
+    expect(last.step).toBe(0);
+    expect(last.outcome.status).toBe('failure');
+    expect(last.outcome.reason).toMatch(/model output refused.*non-finite/);
     s.dispose();
   });
 });

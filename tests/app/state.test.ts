@@ -82,12 +82,14 @@ describe('displayStatus', () => {
   const rec = (status: StepRecord['outcome']['status'], step: number) => ({ step, outcome: { status, reason: null, step, goalIndex: 0, completed: 0 } }) as unknown as StepRecord;
 
   it('maps the episode and the play state to the words the UI shows', () => {
-    expect(displayStatus({ live: null, playing: false, crash: null })).toBe('idle');
-    expect(displayStatus({ live: rec('running', 0), playing: false, crash: null })).toBe('idle');
-    expect(displayStatus({ live: rec('running', 5), playing: true, crash: null })).toBe('running');
-    expect(displayStatus({ live: rec('running', 5), playing: false, crash: null })).toBe('paused');
-    expect(displayStatus({ live: rec('success', 40), playing: false, crash: null })).toBe('success');
-    expect(displayStatus({ live: rec('failure', 40), playing: false, crash: null })).toBe('failure');
-    expect(displayStatus({ live: rec('running', 5), playing: false, crash: 'simulator crashed' })).toBe('failure');
+    expect(displayStatus({ live: null, run: 'booting', crash: null })).toBe('loading');
+    expect(displayStatus({ live: rec('running', 0), run: 'idle', crash: null })).toBe('idle');
+    expect(displayStatus({ live: rec('running', 5), run: 'running', crash: null })).toBe('running');
+    expect(displayStatus({ live: rec('running', 0), run: 'awaiting', crash: null })).toBe('awaiting approval');
+    expect(displayStatus({ live: rec('running', 5), run: 'paused', crash: null })).toBe('paused');
+    expect(displayStatus({ live: rec('running', 5), run: 'replaying', crash: null })).toBe('replaying');
+    expect(displayStatus({ live: rec('success', 40), run: 'done', crash: null })).toBe('success');
+    expect(displayStatus({ live: rec('failure', 40), run: 'done', crash: null })).toBe('failure');
+    expect(displayStatus({ live: rec('running', 5), run: 'faulted', crash: 'simulator crashed' })).toBe('failure');
   });
 });
