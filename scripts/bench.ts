@@ -7,8 +7,13 @@ import { readdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
 import type { BenchSection } from './bench/section';
+import { checkWritableFile, parseFlags, runCli, UsageError } from './lib/cli';
+
+const USAGE = `usage: npm run bench [-- --quick] [--only SECTION[,SECTION...]] [--out FILE.json]
+  Speed figures as JSON on stdout (and in FILE): physics vs native MuJoCo, inference WASM vs
+  onnxruntime-node, app frame time. Sections are the files of scripts/bench/.
+`;
 
 async function loadSections(): Promise<BenchSection[]> {
   const dir = join(import.meta.dirname, 'bench');
@@ -20,22 +25,24 @@ async function loadSections(): Promise<BenchSection[]> {
   return sections.sort((a, b) => (a.order ?? 100) - (b.order ?? 100));
 }
 
-async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      quick: { type: 'boolean', default: false },
-      only: { type: 'string' },
-      out: { type: 'string' },
-    },
+async function main(): Promise<number> {
+  const values = parseFlags(process.argv.slice(2), {
+    quick: { type: 'boolean', default: false },
+    only: { type: 'string' },
+    out: { type: 'string' },
+    help: { type: 'boolean', short: 'h', default: false },
   });
+  if (values.help) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  // The figures take minutes; a path they cannot be written to is found out now, not after.
+  if (values.out) checkWritableFile(values.out, 'the --out file');
   const all = await loadSections();
   const only = values.only?.split(',').map((s) => s.trim());
   if (only) {
     const unknown = only.filter((n) => !all.some((s) => s.name === n));
-    if (unknown.length) {
-      process.stderr.write(`error: unknown section(s) ${unknown.join(', ')}. Sections: ${all.map((s) => s.name).join(', ')}\n`);
-      process.exit(2);
-    }
+    if (unknown.length) throw new UsageError(`unknown section(s) ${unknown.join(', ')}. Sections: ${all.map((s) => s.name).join(', ')}`);
   }
   const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
   const result: Record<string, unknown> = {
@@ -57,11 +64,9 @@ async function main(): Promise<void> {
   const json = JSON.stringify(result, null, 2);
   process.stdout.write(json + '\n');
   if (values.out) writeFileSync(values.out, json + '\n');
+  return 0;
 }
 
 const round2 = (x: number) => Math.round(x * 100) / 100;
 
-main().catch((e) => {
-  process.stderr.write(`bench failed: ${(e as Error).stack ?? e}\n`);
-  process.exit(1);
-});
+runCli('bench', USAGE, main);

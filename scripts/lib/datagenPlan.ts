@@ -1,0 +1,198 @@
+import { appendFileSync, existsSync, readFileSync, truncateSync } from 'node:fs';
+import { SUITES, tasksInSuite, type SuiteName } from '../../src/sim/tasks';
+import type { EpisodeResult } from '../../src/runner/protocol';
+import { parseFlags, UsageError } from './cli';
+
+// datagen's request and its record on disk, apart from the browser work, so they can be checked (and
+// tested) before a page is opened: the arguments, the episode plan, the log a stopped run leaves and
+// whether a --resume continues the same run.
+
+export const EVAL_SEED_START = 1_000_000;
+
+export const DATAGEN_USAGE =
+  'usage: npm run datagen -- --suite <spatial|object|goal|long|chains|all>[,<suite>...] --episodes N --seed S --out DIR\n' +
+  '                          [--randomize] [--action-noise SCALE] [--dist DIR] [--workers K] [--resume] [--no-build]\n' +
+  '  Runs the scripted expert on N episodes, round-robin over the suite\'s tasks, seeds S, S+1, ...\n' +
+  '  (training seeds must stay below 1,000,000). Successful episodes are written in the format of\n' +
+  '  docs/dataset.md; every episode, kept or not, is listed in card.json.\n' +
+  '  A list of suites is one round-robin over their tasks in order, so `all,spatial` gives each spatial\n' +
+  '  task twice the episodes of the others.\n' +
+  '  --action-noise SCALE (0..1) executes the expert\'s actions with seeded, correlated noise of SCALE x the\n' +
+  '  action limits while the gripper is open (DART) and records the clean actions, so the data shows how to\n' +
+  '  recover from drift (src/sim/actionNoise.ts).\n' +
+  '  --resume continues a stopped run in DIR with the arguments it was started with (a larger --episodes\n' +
+  '  extends it); other arguments are refused.\n';
+
+export interface DatagenOptions {
+  /** As given, e.g. "all,spatial". */
+  suite: string;
+  suites: Array<SuiteName | 'all'>;
+  episodes: number;
+  seed: number;
+  out: string;
+  randomize: boolean;
+  actionNoise: number;
+  dist: string;
+  workers: number;
+  resume: boolean;
+  build: boolean;
+  help: boolean;
+}
+
+const isSuite = (s: string): s is SuiteName | 'all' => s === 'all' || (SUITES as readonly string[]).includes(s);
+
+/** Parse and validate datagen's command line; throws UsageError (exit 2) for anything it cannot run. */
+export function parseDatagenArgs(argv: string[]): DatagenOptions {
+  const args = parseFlags(argv, {
+    suite: { type: 'string' },
+    episodes: { type: 'string' },
+    seed: { type: 'string', default: '0' },
+    out: { type: 'string' },
+    randomize: { type: 'boolean', default: false },
+    'action-noise': { type: 'string', default: '0' },
+    dist: { type: 'string', default: 'dist' },
+    workers: { type: 'string', default: '1' },
+    resume: { type: 'boolean', default: false },
+    'no-build': { type: 'boolean', default: false },
+    help: { type: 'boolean', short: 'h', default: false },
+  });
+  const base = {
+    randomize: !!args.randomize,
+    dist: String(args.dist),
+    resume: !!args.resume,
+    build: !args['no-build'],
+  };
+  if (args.help) return { ...base, suite: '', suites: [], episodes: 0, seed: 0, out: '', actionNoise: 0, workers: 1, help: true };
+  const suite = args.suite;
+  const suites = (suite ?? '').split(',').map((s) => s.trim());
+  if (!suite || !suites.every(isSuite)) throw new UsageError(`--suite must be one of ${[...SUITES, 'all'].join(', ')}, or a comma-separated list of them`);
+  const episodes = Number(args.episodes);
+  if (!/^\d+$/.test(String(args.episodes ?? '').trim()) || !Number.isSafeInteger(episodes) || episodes < 1) throw new UsageError('--episodes must be a positive integer');
+  const seed = Number(args.seed);
+  if (!/^\d+$/.test(String(args.seed).trim()) || !Number.isSafeInteger(seed)) throw new UsageError('--seed must be a non-negative integer');
+  if (seed + episodes - 1 >= EVAL_SEED_START) {
+    throw new UsageError(`seeds ${seed}..${seed + episodes - 1} reach ${EVAL_SEED_START.toLocaleString('en')}: seeds from there on are reserved for evaluation`);
+  }
+  if (!args.out) throw new UsageError('--out DIR is required');
+  const noiseRaw = String(args['action-noise']);
+  const actionNoise = Number(noiseRaw);
+  if (!/^\s*[0-9.]+\s*$/.test(noiseRaw) || !(actionNoise >= 0 && actionNoise <= 1)) throw new UsageError('--action-noise must be a number in 0..1');
+  const workers = Number(args.workers);
+  if (!Number.isInteger(workers) || workers < 1 || workers > 8) throw new UsageError('--workers must be 1..8');
+  return { ...base, suite, suites: suites.filter(isSuite), episodes, seed, out: String(args.out), actionNoise, workers, help: false };
+}
+
+export interface Job {
+  index: number;
+  task: string;
+  seed: number;
+}
+
+/** Episode i runs task i mod ntasks with seed S + i: independent of N, so a larger N extends a run. */
+export function planJobs(o: Pick<DatagenOptions, 'suites' | 'episodes' | 'seed'>): Job[] {
+  const tasks = o.suites.flatMap((s) => tasksInSuite(s));
+  return Array.from({ length: o.episodes }, (_, i) => ({ index: i, task: tasks[i % tasks.length].id, seed: o.seed + i }));
+}
+
+/**
+ * What decides the episodes a run writes, stored in card.json when the run starts: a --resume with other
+ * values would mix two datasets in one folder, so it is refused. (--workers and --dist do not change a byte.)
+ */
+export interface RunArguments {
+  suite: string;
+  episodes: number;
+  seed: number;
+  randomize: boolean;
+  action_noise: number;
+}
+
+export function runArguments(o: DatagenOptions): RunArguments {
+  return { suite: o.suite, episodes: o.episodes, seed: o.seed, randomize: o.randomize, action_noise: o.actionNoise };
+}
+
+/** The differences that make `now` a different run from `stored`, one line each; empty when it may resume. */
+export function resumeMismatches(stored: RunArguments, now: RunArguments): string[] {
+  const out: string[] = [];
+  const flag = (k: keyof RunArguments) => (k === 'action_noise' ? '--action-noise' : `--${k}`);
+  for (const k of ['suite', 'seed', 'randomize', 'action_noise'] as const) {
+    if (stored[k] !== now[k]) out.push(`${flag(k)}: the run used ${JSON.stringify(stored[k])}, this command gives ${JSON.stringify(now[k])}`);
+  }
+  // A larger count extends the run (the index -> task/seed mapping does not change); a smaller one would
+  // leave written episodes that the card no longer lists.
+  if (now.episodes < stored.episodes) out.push(`--episodes: the run was started with ${stored.episodes}; resuming may keep or extend it, not shrink it to ${now.episodes}`);
+  return out;
+}
+
+/** One line per attempted episode, appended as they finish: the source of truth for the card and --resume. */
+export type LogEntry = Pick<EpisodeResult, 'task' | 'suite' | 'seed' | 'instruction' | 'success' | 'steps' | 'reason' | 'completed' | 'goals' | 'wall_ms' | 'timing'> & {
+  index: number;
+  /** Episode directories written (chains: one per completed goal). */
+  dirs: string[];
+  frames: number;
+};
+
+export interface EpisodeLog {
+  entries: LogEntry[];
+  /** The half-written last line a hard kill leaves, when there was one (it was cut off the file). */
+  torn: string | null;
+}
+
+/**
+ * Read episodes.jsonl. A kill mid-append leaves a partial last line: it is cut off the file (so the next
+ * append starts a fresh line) and its episode runs again. A bad line anywhere else is real damage and an
+ * error naming the line.
+ */
+export function readEpisodeLog(path: string, repair = true): EpisodeLog {
+  if (!existsSync(path)) return { entries: [], torn: null };
+  const text = readFileSync(path, 'utf8');
+  const lines = text.split('\n');
+  let lastLine = lines.length - 1;
+  while (lastLine >= 0 && !lines[lastLine].trim()) lastLine--;
+  const entries: LogEntry[] = [];
+  let torn: string | null = null;
+  let offset = 0;
+  for (let i = 0; i <= lastLine; i++) {
+    const line = lines[i];
+    const start = offset;
+    offset += Buffer.byteLength(line, 'utf8') + 1;
+    if (!line.trim()) continue;
+    let entry: Partial<LogEntry> | null;
+    try {
+      entry = JSON.parse(line) as Partial<LogEntry>;
+    } catch {
+      entry = null;
+    }
+    if (entry && typeof entry === 'object' && Number.isInteger(entry.index) && typeof entry.task === 'string' && Number.isInteger(entry.seed)) {
+      entries.push(entry as LogEntry);
+      // A complete record whose newline was not written yet: the next append must not join it.
+      if (i === lastLine && !text.endsWith('\n') && repair) appendFileSync(path, '\n');
+      continue;
+    }
+    if (i !== lastLine) throw new UsageError(`${path}: line ${i + 1} is not an episode record (${line.slice(0, 80)}); the log is damaged, start a new --out`);
+    torn = line;
+    if (repair) truncateSync(path, start);
+  }
+  return { entries, torn };
+}
+
+/**
+ * The arguments a dataset folder was made with: card.json's `arguments`, or for a card written before they
+ * were stored, the command in its `generator` line. Null when there is no card (or it names no command).
+ */
+export function storedArguments(cardPath: string): RunArguments | null {
+  if (!existsSync(cardPath)) return null;
+  let card: { arguments?: RunArguments; generator?: string };
+  try {
+    card = JSON.parse(readFileSync(cardPath, 'utf8')) as typeof card;
+  } catch (e) {
+    throw new UsageError(`${cardPath} is not valid JSON (${(e as Error).message}); this folder cannot be resumed, start a new --out`);
+  }
+  if (card.arguments) return card.arguments;
+  const argv = card.generator?.split(/\s+/).slice(card.generator.split(/\s+/).indexOf('--') + 1);
+  if (!argv?.length) return null;
+  try {
+    return runArguments(parseDatagenArgs([...argv, '--out', '.']));
+  } catch {
+    return null;
+  }
+}
