@@ -7,8 +7,10 @@
 // Trial k of every task uses seed S + k. Exit codes: 0 ran (whatever the success rate), 1 crashed, 2 bad
 // request (unknown suite, task, policy or perturbation; the message lists the valid ones).
 
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { checkWritableFile } from './lib/cli';
+import { displayPath } from './lib/evalModel';
 import { parseEvalArgs, USAGE, type EvalOptions } from './lib/evalArgs';
 import { formatExecution } from '../src/policy/execution';
 import { openBackend, UsageError, type EpisodeJob } from './lib/evalBackends';
@@ -21,6 +23,7 @@ async function runEval(o: EvalOptions, log: (s: string) => void = (s) => process
   const backend = await openBackend(o.via, {
     policy: o.policy,
     model: o.model,
+    modelDir: o.modelDir,
     execution: o.execution,
     perturbations: o.perturbations,
     workers: o.workers,
@@ -55,8 +58,8 @@ async function runEval(o: EvalOptions, log: (s: string) => void = (s) => process
     {
       suite: o.suite,
       policy: o.policy,
-      model: o.model,
-      model_sha256: o.model ? servedModelSha(o) : null,
+      model: o.modelDir ? displayPath(o.modelDir) : null,
+      model_sha256: backend.modelSha256,
       execution: o.execution ? formatExecution(o.execution) : null,
       backend: backend.name,
       seed: o.seed,
@@ -67,12 +70,6 @@ async function runEval(o: EvalOptions, log: (s: string) => void = (s) => process
     o.tasks.map((t) => ({ id: t.id, suite: t.suite })),
     results,
   );
-}
-
-/** The model_sha256 of the manifest the runner page served (the built app's copy of the model directory). */
-function servedModelSha(o: EvalOptions): string | null {
-  const path = join(resolve(o.distDir), o.model!, 'manifest.json');
-  return existsSync(path) ? ((JSON.parse(readFileSync(path, 'utf8')) as { model_sha256?: string }).model_sha256 ?? null) : null;
 }
 
 /** Run `work` over `items` on `lanes` concurrent lanes (worker threads or browser pages). */
@@ -101,6 +98,8 @@ async function main(): Promise<number> {
   }
   let report: EvalReport;
   try {
+    // Every episode's work would be lost with a report that cannot be written: find out first.
+    if (o.out && o.out !== '-') checkWritableFile(o.out, 'the --out report');
     report = await runEval(o);
   } catch (e) {
     if (e instanceof UsageError) {

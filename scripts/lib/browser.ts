@@ -42,18 +42,52 @@ export interface StaticServer {
   close(): Promise<void>;
 }
 
+export interface ServerOptions {
+  /**
+   * Other directories served under a URL prefix ("/__eval_model__/m/" -> "/data/m"), ahead of the build:
+   * eval serves the model directory it was given this way, wherever it is on disk.
+   */
+  mounts?: Record<string, string>;
+  /** Extra response headers for a URL path (e.g. the Content-Security-Policy of that file). */
+  headers?: (path: string) => Record<string, string>;
+  /** Called with the body of every POST to `path` (e.g. CSP violation reports). */
+  collect?: { path: string; onBody: (body: string) => void };
+}
+
 /** Serve `distDir` on localhost. Port 0 (default) picks a free one. */
-export async function startServer(distDir: string, port = 0): Promise<StaticServer> {
+export async function startServer(distDir: string, port = 0, opts: ServerOptions = {}): Promise<StaticServer> {
   const root = resolve(distDir);
   if (!existsSync(join(root, 'index.html')) && !existsSync(join(root, 'runner.html'))) {
     throw new Error(`${root} does not look like a built app (no index.html or runner.html); run \`npx vite build\` first`);
   }
+  // Longest prefix first, so a mount inside another wins.
+  const mounts = Object.entries(opts.mounts ?? {})
+    .map(([prefix, dir]) => ({ prefix: prefix.endsWith('/') ? prefix : `${prefix}/`, dir: resolve(dir) }))
+    .sort((a, b) => b.prefix.length - a.prefix.length);
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
-    let path = decodeURIComponent(url.pathname);
+    if (opts.collect && req.method === 'POST' && url.pathname === opts.collect.path) {
+      let body = '';
+      req.setEncoding('utf8');
+      req.on('data', (c: string) => (body += c));
+      req.on('end', () => {
+        opts.collect!.onBody(body);
+        res.writeHead(204, ISOLATION_HEADERS).end();
+      });
+      return;
+    }
+    let path: string;
+    try {
+      path = decodeURIComponent(url.pathname);
+    } catch {
+      res.writeHead(400, { ...ISOLATION_HEADERS, 'Content-Type': 'text/plain' }).end(`bad URL: ${url.pathname}`);
+      return;
+    }
     if (path.endsWith('/')) path += 'index.html';
-    const file = normalize(join(root, path));
-    if (file !== root && !file.startsWith(root + sep)) {
+    const mount = mounts.find((m) => path.startsWith(m.prefix));
+    const base = mount ? mount.dir : root;
+    const file = normalize(join(base, mount ? path.slice(mount.prefix.length) : path));
+    if (file !== base && !file.startsWith(base + sep)) {
       res.writeHead(403, ISOLATION_HEADERS).end('forbidden');
       return;
     }
@@ -63,11 +97,13 @@ export async function startServer(distDir: string, port = 0): Promise<StaticServ
       if (!st.isFile()) throw new Error('not a file');
       size = st.size;
     } catch {
-      res.writeHead(404, { ...ISOLATION_HEADERS, 'Content-Type': 'text/plain' }).end(`not found: ${path}`);
+      // A mounted directory is named, so a missing file says where it was looked for.
+      res.writeHead(404, { ...ISOLATION_HEADERS, 'Content-Type': 'text/plain' }).end(`not found: ${path}${mount ? ` (looked in ${mount.dir})` : ''}`);
       return;
     }
     res.writeHead(200, {
       ...ISOLATION_HEADERS,
+      ...opts.headers?.(path),
       'Content-Type': MIME[extname(file).toLowerCase()] ?? 'application/octet-stream',
       'Content-Length': size,
       'Cache-Control': 'no-cache',

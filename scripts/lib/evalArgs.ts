@@ -1,9 +1,8 @@
-import { existsSync } from 'node:fs';
-import { basename, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parsePerturbations, PERTURBATIONS, type PerturbationName } from '../../src/sim/perturbations';
 import { SUITES, TASKS, tasksInSuite, type SuiteName, type TaskDef } from '../../src/sim/tasks';
-import { UsageError } from './evalBackends';
+import { UsageError } from './cli';
+import { DEFAULT_MODEL_DIR, modelUrlPath, resolveModelDir } from './evalModel';
 import { DEFAULT_EXECUTION, parseExecution, type ExecutionMode } from '../../src/policy/execution';
 
 export const POLICIES = ['expert', 'model'] as const;
@@ -20,11 +19,12 @@ export const USAGE = `usage: npm run eval -- --suite <${[...SUITES, 'all'].join(
 
   --policy expert   the scripted expert; runs in Node by default (--via node), or in the headless runner page
   --policy model    a learned policy (default --model public/models/vla-small); runs in the browser runner
+  --model DIR       the folder with manifest.json and the ONNX file, anywhere on disk (checked before the run)
   --execution       how its action chunks run: chunk:K (first K actions, then re-plan; default chunk:4)
                     or ensemble[:M] (query every step, ACT temporal ensembling with weights exp(-M * i))
   --perturb         seeded perturbations: ${PERTURBATIONS.join(', ')}
   --workers K       episodes in parallel (worker threads in Node, pages in the browser); default 1
-  --out FILE        write the JSON report (DESIGN.md section 2); "-" writes it to stdout
+  --out FILE        write the JSON report (DESIGN.md section 2); "-" writes it to stdout (checked before the run)
 `;
 
 export interface EvalOptions {
@@ -33,7 +33,10 @@ export interface EvalOptions {
   trials: number;
   seed: number;
   policy: string;
+  /** The URL path the runner page loads the model from (modelUrlPath), null for the expert. */
   model: string | null;
+  /** The model directory on disk, absolute; the one served at `model` and hashed for the report. */
+  modelDir: string | null;
   /** How the model's action chunks are executed (null for the expert). */
   execution: ExecutionMode | null;
   perturbations: PerturbationName[];
@@ -53,16 +56,7 @@ function integer(name: string, v: string, min: number, max = Number.MAX_SAFE_INT
   return n;
 }
 
-export const DEFAULT_MODEL_DIR = 'public/models/vla-small';
-
-/** Model directory -> the URL path the runner page loads it from (public/ is served at the root). */
-function modelUrl(dir: string): string {
-  const abs = resolve(dir);
-  const pub = resolve('public') + '/';
-  if (abs.startsWith(pub)) return abs.slice(pub.length).replace(/\/$/, '');
-  if (!existsSync(abs) && !dir.includes('/')) return `models/${dir}`;
-  return `models/${basename(abs)}`;
-}
+export { DEFAULT_MODEL_DIR };
 
 /** Parse and validate eval's command line. Throws UsageError (exit code 2) naming the valid choices. */
 export function parseEvalArgs(argv: string[]): EvalOptions {
@@ -130,14 +124,16 @@ export function parseEvalArgs(argv: string[]): EvalOptions {
   }
   const trials = integer('trials', values.trials!, 1, 10_000);
   const seed = integer('seed', values.seed!, 0, 2 ** 31 - 1 - trials);
+  // The shipped model unless --model names another (DESIGN.md section 2: --model is optional).
+  const modelDir = policy === 'model' ? resolveModelDir(values.model ?? DEFAULT_MODEL_DIR) : null;
   return {
     suite,
     tasks,
     trials,
     seed,
     policy,
-    // The shipped model unless --model names another (DESIGN.md section 2: --model is optional).
-    model: policy === 'model' ? modelUrl(values.model ?? DEFAULT_MODEL_DIR) : null,
+    model: modelDir ? modelUrlPath(modelDir) : null,
+    modelDir,
     execution,
     perturbations,
     out: values.out ?? null,

@@ -22,13 +22,18 @@ export interface EpisodeBackend {
   readonly name: 'node' | 'browser';
   /** How many episodes may run at once (call `run` with lane 0..lanes-1). */
   readonly lanes: number;
+  /** SHA-256 of the model file evaluated (the bytes in --model DIR), null without a model. */
+  readonly modelSha256: string | null;
   run(job: EpisodeJob, lane: number): Promise<EpisodeResult>;
   close(): Promise<void>;
 }
 
 export interface BackendOptions {
   policy: string;
+  /** URL path the runner page loads the model from. */
   model: string | null;
+  /** The model directory on disk, served at `model`. */
+  modelDir?: string | null;
   /** The model's chunk execution; the runner's default when absent. */
   execution?: ExecutionMode | null;
   perturbations: PerturbationName[];
@@ -44,6 +49,7 @@ export { UsageError };
 
 class NodeBackend implements EpisodeBackend {
   readonly name = 'node';
+  readonly modelSha256 = null;
   private pending = new Map<number, { ok: (r: EpisodeResult) => void; fail: (e: Error) => void }>();
   private nextId = 0;
 
@@ -100,7 +106,11 @@ class NodeBackend implements EpisodeBackend {
 // ------------------------------------------------------------------------------------------ browser
 class BrowserBackend implements EpisodeBackend {
   readonly name = 'browser';
-  private constructor(private readonly session: RunnerSession, private readonly o: BackendOptions) {}
+  private constructor(
+    private readonly session: RunnerSession,
+    private readonly o: BackendOptions,
+    readonly modelSha256: string | null,
+  ) {}
 
   get lanes(): number {
     return this.session.pages.length;
@@ -110,11 +120,15 @@ class BrowserBackend implements EpisodeBackend {
     if (!existsSync('runner.html') && !existsSync(`${o.distDir}/runner.html`)) {
       throw new UsageError('the browser backend needs the headless runner page (runner.html, src/runner/runner.ts); it is not in this checkout');
     }
+    // Before the build and the browser: a model that cannot load is refused with its path.
+    const model = o.model && o.modelDir ? await (await import('./evalModel')).checkModel(o.modelDir) : null;
     // Loaded on demand: playwright is heavy and the Node backend never needs it.
     const [{ ensureBuilt }, { openRunner }] = await Promise.all([import('./build'), import('./runnerClient')]);
     if (o.build) ensureBuilt(o.distDir);
     else if (!existsSync(`${o.distDir}/runner.html`)) throw new UsageError(`${o.distDir}/runner.html is missing: build the app (npx vite build) or drop --no-build`);
-    const session = await openRunner({ distDir: o.distDir, pages: o.workers });
+    // The page loads the model from the directory given, never from a same-named copy in the build.
+    const mounts = model && o.model ? { [`/${o.model}/`]: model.dir } : {};
+    const session = await openRunner({ distDir: o.distDir, pages: o.workers, mounts });
     if (!session.info.policies.includes(o.policy)) {
       await session.close();
       throw new UsageError(`the runner page has no policy "${o.policy}". Its policies: ${session.info.policies.join(', ')}`);
@@ -123,18 +137,25 @@ class BrowserBackend implements EpisodeBackend {
       await session.close();
       throw new UsageError('this build of the runner page does not apply perturbations; run them with --via node (expert) or rebuild');
     }
-    return new BrowserBackend(session, o);
+    return new BrowserBackend(session, o, model?.sha256 ?? null);
   }
 
   async run(job: EpisodeJob, lane: number): Promise<EpisodeResult> {
     const page: Page = this.session.pages[lane];
-    const r = await this.session.runEpisode(page, {
-      taskId: job.task,
-      seed: job.seed,
-      policy: this.o.policy,
-      policyOptions: this.o.model ? { model: this.o.model, ...(this.o.execution ? { execution: this.o.execution } : {}) } : {},
-      ...(this.o.perturbations.length ? { perturbations: this.o.perturbations } : {}),
-    });
+    let r;
+    try {
+      r = await this.session.runEpisode(page, {
+        taskId: job.task,
+        seed: job.seed,
+        policy: this.o.policy,
+        policyOptions: this.o.model ? { model: this.o.model, ...(this.o.execution ? { execution: this.o.execution } : {}) } : {},
+        ...(this.o.perturbations.length ? { perturbations: this.o.perturbations } : {}),
+      });
+    } catch (e) {
+      // The page only knows the URL it loaded; the person gave a folder.
+      const what = this.o.modelDir ? ` with the model in ${this.o.modelDir} (served as /${this.o.model}/)` : '';
+      throw new Error(`episode ${job.task} seed ${job.seed}${what} failed in the runner page: ${(e as Error).message}`, { cause: e });
+    }
     return {
       task: r.task,
       seed: r.seed,

@@ -48,8 +48,9 @@ export interface EvalReport extends ReportMeta {
 export interface ReportMeta {
   suite: string;
   policy: string;
+  /** The evaluated model directory (relative to the working directory when inside it), null for the expert. */
   model: string | null;
-  /** sha256 of the evaluated model.onnx (its manifest's model_sha256), so a report cannot be recorded into another model. */
+  /** SHA-256 of the evaluated model file's bytes (checked against its manifest), so a report cannot be recorded into another model. */
   model_sha256?: string | null;
   /** The model's chunk execution (formatExecution), null for the expert. */
   execution: string | null;

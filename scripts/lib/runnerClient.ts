@@ -19,10 +19,12 @@ export interface OpenRunnerOptions {
   port?: number;
   webgpu?: boolean;
   onError?: (text: string) => void;
+  /** Directories served under URL prefixes (startServer's mounts), e.g. the model eval was given. */
+  mounts?: Record<string, string>;
 }
 
 export async function openRunner(opts: OpenRunnerOptions): Promise<RunnerSession> {
-  const server: StaticServer = await startServer(opts.distDir, opts.port ?? 0);
+  const server: StaticServer = await startServer(opts.distDir, opts.port ?? 0, { mounts: opts.mounts });
   let browser: Browser | null = null;
   try {
     browser = await launchBrowser({ webgpu: opts.webgpu });
