@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -23,7 +23,7 @@ const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 function copyModel(dir: string, mutate?: (m: Record<string, unknown>, bytes: Buffer) => Buffer): string {
   mkdirSync(dir, { recursive: true });
   const manifest = JSON.parse(readFileSync(join(SHIPPED, 'manifest.json'), 'utf8')) as Record<string, unknown>;
-  let bytes = readFileSync(join(SHIPPED, String(manifest.model)));
+  let bytes: Buffer = readFileSync(join(SHIPPED, String(manifest.model)));
   if (mutate) bytes = mutate(manifest, bytes);
   writeFileSync(join(dir, String(manifest.model)), bytes);
   writeFileSync(join(dir, 'manifest.json'), JSON.stringify(manifest));
