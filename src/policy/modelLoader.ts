@@ -44,6 +44,43 @@ export class ModelBytesError extends Error {
 }
 
 /**
+ * Whether a response is a web page rather than the file asked for. Dev servers and single-page hosts
+ * answer a missing file with index.html and status 200, so `ok` alone does not mean the file exists.
+ */
+export function isHtmlResponse(res: Response, head?: Uint8Array): boolean {
+  const type = (res.headers.get('content-type') ?? '').toLowerCase();
+  if (type.includes('text/html') || type.includes('application/xhtml')) return true;
+  if (!head) return false;
+  const start = new TextDecoder().decode(head.subarray(0, 64)).trimStart().toLowerCase();
+  return start.startsWith('<!doctype html') || start.startsWith('<html');
+}
+
+/**
+ * Fetch and parse `<dir>manifest.json`. Every failure names the URL and says what was there instead: a
+ * missing model folder comes back from a dev server as the app's HTML page, which `res.json()` would
+ * only report as "Unexpected token '<'".
+ */
+export async function fetchManifestJson(dir: string): Promise<unknown> {
+  const url = `${dir.endsWith('/') ? dir : `${dir}/`}manifest.json`;
+  let res: Response;
+  try {
+    res = await fetch(url, { cache: 'no-cache' });
+  } catch (e) {
+    throw new ModelBytesError(`could not fetch ${url}: ${(e as Error).message}`);
+  }
+  if (!res.ok) throw new ModelBytesError(`no manifest.json at ${url} (${res.status}${res.statusText ? ` ${res.statusText}` : ''}): is the model folder there?`);
+  const text = await res.text();
+  if (isHtmlResponse(res, new TextEncoder().encode(text.slice(0, 64)))) {
+    throw new ModelBytesError(`no manifest.json at ${url}: the server answered with a web page, so the model folder is probably missing`);
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (e) {
+    throw new ModelBytesError(`${url} is not valid JSON (${(e as Error).message})`);
+  }
+}
+
+/**
  * Download `url` (or read it from the cache under `cacheKey`), reporting progress. Bytes that fail `check`
  * are never cached; a cached copy that fails it is dropped and downloaded again.
  */
@@ -63,8 +100,15 @@ export async function fetchModelBytes(
     }
     await cache?.delete(cacheKey);
   }
-  const res = await fetch(url);
+  let res: Response;
+  try {
+    res = await fetch(url);
+  } catch (e) {
+    throw new ModelBytesError(`model download failed: ${(e as Error).message} (${url})`);
+  }
   if (!res.ok) throw new ModelBytesError(`model download failed: ${res.status} ${res.statusText} (${url})`);
+  // Checked before the download: a web page in place of the model would otherwise only fail the size check.
+  if (isHtmlResponse(res)) throw new ModelBytesError(`no model file at ${url}: the server answered with a web page, so the file is probably missing`);
   const total = Number(res.headers.get('content-length') ?? 0);
   const chunks: Uint8Array[] = [];
   let loaded = 0;
@@ -87,6 +131,7 @@ export async function fetchModelBytes(
     bytes.set(c, off);
     off += c.length;
   }
+  if (isHtmlResponse(res, bytes)) throw new ModelBytesError(`no model file at ${url}: the server answered with a web page, so the file is probably missing`);
   const problem = await check(bytes);
   if (problem) throw new ModelBytesError(problem);
   await cache?.put(cacheKey, new Response(bytes.slice(), { headers: { 'content-type': 'application/octet-stream' } })).catch(() => undefined);
