@@ -8,7 +8,8 @@ function MatchFeedback() {
   const match = useEpisodeStore((s) => s.match);
   const canTryModel = useEpisodeStore((s) => s.policy === 'model' && (s.info?.goals.length ?? 1) === 1);
   const title = useEpisodeStore((s) => s.info?.title ?? '');
-  if (!match || !match.text) return null;
+  // An empty submit gets its message too: silence would look like the button did nothing.
+  if (!match) return null;
   if (match.best) {
     return (
       <div className="match ok" data-testid="instruction-feedback" role="status">
@@ -26,19 +27,22 @@ function MatchFeedback() {
         <span className="match-icon">!</span>
         <span>{match.message}</span>
       </div>
-      <div className="match-words">
-        {match.understood.map((w, i) => (
-          <span key={`u${i}`} className="chip known" title="understood">
-            {w}
-          </span>
-        ))}
-        {match.unknown.map((w, i) => (
-          <span key={`x${i}`} className="chip unknown" title="not understood">
-            {w}
-          </span>
-        ))}
-      </div>
-      {canTryModel && (
+      {match.understood.length + match.unknown.length > 0 && (
+        <div className="match-words">
+          {match.understood.map((w, i) => (
+            <span key={`u${i}`} className="chip known" title={`understood: ${w}`}>
+              {w}
+            </span>
+          ))}
+          {match.unknown.map((w, i) => (
+            <span key={`x${i}`} className="chip unknown" title={`not understood: ${w}`}>
+              {w}
+            </span>
+          ))}
+        </div>
+      )}
+      {/* Never for a refused text: the model would run what a negation forbids, or read a truncated essay. */}
+      {canTryModel && !match.refused && (
         <div className="match-suggestions">
           <button
             type="button"

@@ -30,6 +30,11 @@ export interface InstructionMatch {
   candidates: TaskMatch[];
   /** One line for the UI. */
   message: string;
+  /**
+   * Set when the text is refused before matching (nothing typed, too long, a negation): there is nothing
+   * the model should be given to try either.
+   */
+  refused?: 'empty' | 'too-long' | 'negation';
 }
 
 type Kind = 'colour' | 'spatial' | 'object' | 'verb' | 'other';
@@ -340,11 +345,13 @@ export function matchInstruction(text: string): InstructionMatch {
   const empty: InstructionMatch = {
     text: trimmed, normalized: [], understood: [], unknown: [], corrections: [], best: null, candidates: [],
     message: 'Type an instruction, for example "put the red cube in the blue bowl".',
+    refused: 'empty',
   };
   if (!trimmed) return empty;
-  const refuse = (message: string): InstructionMatch => ({ ...empty, message });
+  const refuse = (refused: InstructionMatch['refused'], message: string): InstructionMatch => ({ ...empty, refused, message });
   if (trimmed.length > MAX_INSTRUCTION_CHARS) {
     return refuse(
+      'too-long',
       `This instruction is ${trimmed.length.toLocaleString('en')} characters long; an instruction can have at most ${MAX_INSTRUCTION_CHARS} characters. ` +
         'Say one task in a sentence, for example "put the red cube in the blue bowl".',
     );
@@ -352,6 +359,7 @@ export function matchInstruction(text: string): InstructionMatch {
   const negation = NEGATION.exec(trimmed);
   if (negation) {
     return refuse(
+      'negation',
       `Could not run this instruction: it says "${negation[0]}", and the robot can only be told what it should do, not what to avoid. ` +
         'Say what it should do instead.',
     );

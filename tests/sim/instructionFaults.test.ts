@@ -11,6 +11,7 @@ describe('instruction faults', () => {
       const m = matchInstruction(text);
       expect(m.best).toBeNull();
       expect(m.candidates).toEqual([]);
+      expect(m.refused).toBe('negation');
       expect(m.message).toMatch(/what (it|the robot) should do/);
       expect(m.message).toMatch(/don.?t|do not|never/i);
     },
@@ -52,6 +53,7 @@ describe('instruction faults', () => {
     expect(huge.best).toBeNull();
     expect(huge.message).toContain('10,000 characters');
     expect(huge.unknown).toEqual([]);
+    expect(huge.refused).toBe('too-long');
     expect(matchInstruction('put the red cube in the bowl' + ' '.repeat(400)).best?.taskId).toBe('object/red_to_bowl');
   });
 
@@ -60,6 +62,8 @@ describe('instruction faults', () => {
       const m = matchInstruction(t);
       expect(m.best).toBeNull();
       expect(m.message).toMatch(/Type an instruction/);
+      expect(m.refused).toBe('empty');
     }
+    expect(matchInstruction('put the red cube in the bowl').refused).toBeUndefined();
   });
 });
