@@ -94,7 +94,10 @@ test('step runs exactly one control step; pause stops a running episode', async 
   assertEqual((await state(page)).step, 2, 'two clicks, two steps');
   assert((await statusText(page)).includes('idle'), 'stepping leaves the episode paused (idle)');
 
-  // Slow enough that a busy 2-core machine still pauses well before the drawer is open.
+  // A five-instruction chain at quarter speed runs for minutes: however busy the machine, the episode is
+  // still going when the pause lands, so what is asserted is the pause, not how fast anything ran.
+  await page.getByTestId('task-select').selectOption('chains/five');
+  await page.waitForFunction(() => window.__vla!.state().taskId === 'chains/five' && window.__vla!.state().run === 'idle');
   await setSpeed(page, '0.25');
   await page.getByTestId('run-button').click();
   await waitForStep(page, 4);
@@ -264,11 +267,13 @@ test('URL parameters reproduce an episode; the URL follows task and seed changes
 
 test('drag to perturb: a spring force moves an object mid-episode', async (t) => {
   // A long task, so the episode is still running while the drag acts; the dragged cube is not part of it.
+  // Stepped, not run in real time: the drag acts for exactly the steps taken, however busy the machine is.
   const page = await t.open('?task=long/three_step&seed=9&policy=expert');
   await waitForReady(page);
-  await setSpeed(page, '0.5');
-  await page.getByTestId('run-button').click();
-  await waitForStep(page, 2);
+  for (let i = 1; i <= 2; i++) {
+    await page.getByTestId('step-button').click();
+    await page.waitForFunction((n) => window.__vla!.state().live?.step === n, i);
+  }
   const name = 'blue_cube';
   const before = await page.evaluate((n) => window.__vla!.controller.bodyPosition(n), name);
   assert(before, 'cube position');
@@ -280,10 +285,10 @@ test('drag to perturb: a spring force moves an object mid-episode', async (t) =>
   const dragging = await page.evaluate(() => window.__vla!.controller.drag !== null);
   assert(dragging, 'pointer down on the cube starts a drag');
   const stepAtGrab = (await state(page)).step;
-  await waitForStep(page, stepAtGrab + 8);
+  for (let i = 1; i <= 8; i++) await page.evaluate(() => window.__vla!.controller.step());
+  await page.waitForFunction((n) => window.__vla!.state().live?.step === n, stepAtGrab + 8);
   await t.shot(page, 'drag');
   await page.mouse.up();
-  await page.evaluate(() => window.__vla!.controller.pause());
   const after = await page.evaluate((n) => window.__vla!.controller.bodyPosition(n), name);
   const moved = Math.hypot(after![0] - before[0], after![1] - before[1]);
   assert(moved > 0.04, `the cube moved ${moved.toFixed(3)} m towards the pointer`);

@@ -240,7 +240,8 @@ test('model fault: out-of-range actions are never executed; the episode stops wi
   try {
     await waitForReady(page);
     await waitForModelReady(page);
-    await page.waitForFunction(() => !!window.__vla!.state().crash, null, { timeout: 30_000 });
+    // A refused output ends the episode as its own failure (the engine's fault stop), at the step it was made.
+    await page.waitForFunction(() => window.__vla!.state().live?.outcome.status === 'failure', null, { timeout: 30_000 });
     const s = await state(page);
     assertEqual([s.step, s.records], [0, 1], 'nothing was executed');
     assert(/out of range/.test(s.reason ?? ''), `reason: "${s.reason}"`);
@@ -251,7 +252,7 @@ test('model fault: out-of-range actions are never executed; the episode stops wi
     // Run again: the same refusal, still nothing executed.
     await page.getByTestId('run-button').click();
     await page.waitForTimeout(1500);
-    await page.waitForFunction(() => !!window.__vla!.state().crash && !window.__vla!.state().playing, null, { timeout: 30_000 });
+    await page.waitForFunction(() => window.__vla!.state().live?.outcome.status === 'failure' && !window.__vla!.state().playing, null, { timeout: 30_000 });
     assertEqual((await state(page)).records, 1, 'no action ever reached the simulator');
   } finally {
     await page.close();

@@ -411,6 +411,8 @@ export class SimSession {
       const h = this.history[k];
       episode.apply(h.action!, h.drag ? springForces(h.drag) : undefined);
       (this.env.data.xfrc_applied as Float64Array).fill(0);
+      // Let the main thread's heartbeat through on long branches (src/state/session/simLink.ts).
+      if (k % 20 === 0) await new Promise((r) => setTimeout(r));
     }
     this.expert = cloneExpert(target.expert);
     this.history.length = step + 1;

@@ -200,12 +200,13 @@ export class EpisodeSession {
   // ---------------------------------------------------------------- episode control
   /** Load (or reload) the episode for the store's task, seed, instruction and policy. */
   load(): Promise<void> {
-    const run = this.loadNow();
+    const run = this.loadDone.then(() => this.loadNow());
     this.loadDone = run.catch(() => undefined);
     return run;
   }
 
   private async loadNow(): Promise<void> {
+    // (load() already waited for the previous load or branch.)
     if (this.restartingSim) await this.restartingSim;
     const { taskId, seed, instruction, policy } = get();
     if (!isTaskId(taskId)) {
@@ -359,7 +360,10 @@ export class EpisodeSession {
     await this.ready();
     if (get().run === 'faulted' || !this.sim.alive) return;
     this.pause();
-    const r = await this.sim.call((api) => api.resumeFrom(k)).catch(() => null);
+    // A load waits for the branch: the worker replays it in slices and must not be reloaded meanwhile.
+    const branching = this.sim.call((api) => api.resumeFrom(k)).catch(() => null);
+    this.loadDone = branching.then(() => undefined);
+    const r = await branching;
     if (!r) return;
     this.recording.branch(k, r);
     dispatchRun({ type: 'live' });

@@ -17,9 +17,12 @@ export interface SimLinkHandlers {
   onGiveUp(message: string, attempts: number): void;
 }
 
-export const HEARTBEAT_MS = 1500;
-/** A live worker answers a ping between control steps; replaying a branch (resume) blocks it longest. */
-export const PING_DEADLINE_MS = 6000;
+export const HEARTBEAT_MS = 1000;
+/**
+ * A live worker answers a ping between control steps (each well under a second, even on a busy machine);
+ * its longer jobs (replaying a branch) yield between steps so that it can.
+ */
+export const PING_DEADLINE_MS = 4000;
 /** Waits before each restart after a failed start: 0.5 s, 1 s, 2 s, then give up. */
 export const RESTART_BACKOFF_MS = [500, 1000, 2000];
 
@@ -54,7 +57,7 @@ export class SimLink {
         const message = err instanceof Error ? err.message : String(err);
         if (this.failedStarts > RESTART_BACKOFF_MS.length) {
           this.handlers.onGiveUp(message, this.failedStarts);
-          throw new SimStartError(`the simulator could not be started (${this.failedStarts} attempts): ${message}`);
+          throw new SimStartError(`the simulator could not be started after ${this.failedStarts} attempts: ${message}`);
         }
         await new Promise((r) => setTimeout(r, RESTART_BACKOFF_MS[this.failedStarts - 1]));
       }
@@ -125,7 +128,7 @@ export class SimLink {
         },
         () => undefined,
       );
-    }, HEARTBEAT_MS / 3);
+    }, HEARTBEAT_MS / 4);
   }
 
   private stopHeartbeat(): void {
