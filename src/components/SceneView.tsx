@@ -14,6 +14,9 @@ import { GhostGripper } from './GhostGripper';
 import { GRIPPER_COLOR, GT_COLOR, PLAN_COLOR, TRAIL_COLOR } from './overlayColors';
 import { renderQuality, type RenderQuality } from './renderQuality';
 
+// Slightly over ~400 lines: the 3D view's small parts (bodies, drag spring, trajectories, projector) share
+// one canvas and its frame scheduler; each is a few dozen lines.
+
 // The main 3D view. MuJoCo's world is z-up and is drawn as is (camera.up = +z). Body poses come from the
 // controller's interpolator every frame; the planned path, the executed trail and the drag spring are drawn
 // on top. Nothing here steps physics.

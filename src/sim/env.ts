@@ -9,6 +9,9 @@ import {
 } from './math';
 import { OBJECTS, type ObjectName, type CameraName } from './vocab';
 
+// Longer than ~400 lines on purpose: every call into MuJoCo's WASM memory (views, snapshots, the
+// controller's Jacobians) stays in this one class, which owns and disposes all of it.
+
 export const PHYSICS_DT = 0.002;
 export const CONTROL_HZ = 10;
 export const SUBSTEPS = Math.round(1 / (CONTROL_HZ * PHYSICS_DT));

@@ -15,6 +15,9 @@ import type {
 } from './protocol';
 import { RemotePredictor } from './remotePredictor';
 
+// Longer than ~400 lines on purpose: it is the app's one host of the episode loop, and its parts (loading,
+// pacing, approval, branching, drags) share the loop, the history and the epoch; split, each would need them all.
+
 // The app's host of the episode loop (src/engine/episodeLoop.ts), as a plain class so it runs (and is
 // tested) in Node exactly as in the sim worker. It supplies what only the app has: pacing at the chosen
 // speed, the policy cameras, a person's drags and approvals, branching from a recorded step, and the
