@@ -1,6 +1,7 @@
-import { defineConfig } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
 import { resolve } from 'node:path';
+import { cspHeaders, cspMeta } from './scripts/lib/csp';
 
 // COOP/COEP give the page cross-origin isolation, which onnxruntime-web needs for SharedArrayBuffer.
 const isolation = {
@@ -8,8 +9,35 @@ const isolation = {
   'Cross-Origin-Embedder-Policy': 'require-corp',
 };
 
+/**
+ * The production Content-Security-Policy (scripts/lib/csp.ts says what each context gets and why):
+ * `vite preview` sends it per path, because each worker takes its policy from its own script's response;
+ * the build writes the page's policy into the HTML as a <meta> fallback for hosts that send no headers.
+ * Not in `vite dev`: its React refresh preamble is an inline script.
+ */
+function contentSecurityPolicy(): Plugin {
+  return {
+    name: 'vla-content-security-policy',
+    transformIndexHtml: {
+      order: 'post',
+      handler(html, ctx) {
+        if (ctx.server) return html;
+        const meta = cspMeta(ctx.path.endsWith('runner.html') ? 'runner' : 'page');
+        // Right after the charset (which must stay first), ahead of every script and style it governs.
+        return /<meta charset[^>]*>/i.test(html) ? html.replace(/(<meta charset[^>]*>)/i, `$1\n    ${meta}`) : html.replace(/<head>/i, `<head>\n    ${meta}`);
+      },
+    },
+    configurePreviewServer(server) {
+      server.middlewares.use((req, res, next) => {
+        for (const [k, v] of Object.entries(cspHeaders(req.url ?? '/'))) res.setHeader(k, v);
+        next();
+      });
+    },
+  };
+}
+
 export default defineConfig({
-  plugins: [react()],
+  plugins: [react(), contentSecurityPolicy()],
   server: { headers: isolation },
   preview: { headers: isolation },
   worker: { format: 'es' },

@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { chromium, type Browser, type ConsoleMessage, type Page } from 'playwright-core';
+import { cspHeaders } from './csp';
 
 // Shared by the Node CLIs (datagen, eval, bench) and the e2e tests: serve a built dist/ on localhost with
 // cross-origin isolation and drive it with Debian's Chromium. Never downloads a browser.
@@ -48,7 +49,13 @@ export interface ServerOptions {
    * eval serves the model directory it was given this way, wherever it is on disk.
    */
   mounts?: Record<string, string>;
-  /** Extra response headers for a URL path (e.g. the Content-Security-Policy of that file). */
+  /**
+   * The production Content-Security-Policy per path (scripts/lib/csp.ts), as `vite preview` sends it, so
+   * the CLIs and the e2e tests run the app under the policy it ships with. On by default; `reportUri`
+   * adds a report-uri directive (with `collect` to receive the reports), false turns it off.
+   */
+  csp?: false | { reportUri?: string };
+  /** Extra response headers for a URL path. */
   headers?: (path: string) => Record<string, string>;
   /** Called with the body of every POST to `path` (e.g. CSP violation reports). */
   collect?: { path: string; onBody: (body: string) => void };
@@ -103,6 +110,7 @@ export async function startServer(distDir: string, port = 0, opts: ServerOptions
     }
     res.writeHead(200, {
       ...ISOLATION_HEADERS,
+      ...(opts.csp === false ? {} : cspHeaders(path, opts.csp ?? {})),
       ...opts.headers?.(path),
       'Content-Type': MIME[extname(file).toLowerCase()] ?? 'application/octet-stream',
       'Content-Length': size,

@@ -6,7 +6,8 @@ import { join, resolve } from 'node:path';
 // sources it is built from, so a CLI never drives stale code.
 
 const ROOT = resolve(import.meta.dirname, '../..');
-const INPUTS = ['src', 'public', 'index.html', 'runner.html', 'vite.config.ts', 'package.json'];
+// scripts/lib/csp.ts: the policy the build writes into the HTML.
+const INPUTS = ['src', 'public', 'index.html', 'runner.html', 'vite.config.ts', 'scripts/lib/csp.ts', 'package.json'];
 
 function newestMtime(path: string): number {
   if (!existsSync(path)) return 0;
