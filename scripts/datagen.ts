@@ -21,7 +21,10 @@ import { CONTROL_HZ } from '../src/sim/env';
 import { SUITES, tasksInSuite, type Subtask } from '../src/sim/tasks';
 import { MOVES, OBJECTS, VERBS } from '../src/sim/vocab';
 
-/** Rewrite card.json at least this often (and after every episode until then), so a stopped run leaves a usable dataset. */
+/**
+ * card.json is rewritten after each of a run's first 20 episodes, then once this long has passed since the
+ * last rewrite, so a stopped run leaves a usable dataset whose card is at most an episode or two seconds old.
+ */
 const CARD_EVERY_MS = 2000;
 const PROPRIO_LAYOUT = ['tcp_x', 'tcp_y', 'tcp_z', 'sin_yaw', 'cos_yaw', 'gripper_width', 'q1', 'q2', 'q3', 'q4', 'q5', 'q6', 'q7'];
 const ACTION_LAYOUT = ['dx', 'dy', 'dz', 'drx', 'dry', 'drz', 'grip'];
