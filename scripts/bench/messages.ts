@@ -84,7 +84,8 @@ const messages: BenchSection = {
   async run() {
     const dist = resolve(process.env.BENCH_DIST ?? resolve(ROOT, 'dist'));
     if (!process.env.BENCH_DIST) ensureBuilt(dist);
-    const server = await startServer(dist, 0);
+    // Without the CSP: an older build (the before figure) predates the policy and need not satisfy it.
+    const server = await startServer(dist, 0, { csp: false });
     const browser = await launchBrowser();
     try {
       const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });

@@ -1,6 +1,10 @@
 import { z } from 'zod';
 import contractJson from './contract.json';
 
+// Zod probes whether it may compile validators with `new Function`; under the app's Content-Security-Policy
+// (scripts/lib/csp.ts) that probe is a reported violation even though zod falls back. Never probe.
+z.config({ jitless: true });
+
 // The model interface as one JSON file (contract.json) that training/vla/contract.py reads too. It is
 // checked here, at import, so a contract that contradicts itself stops the app at once instead of
 // surfacing later as a model fed the wrong shapes.

@@ -5,6 +5,7 @@ import { ChunkedPolicy, type Predictor } from '../engine/chunkedPolicy';
 import { OnnxPolicy, type OrtModule } from '../policy/onnxPolicy';
 import { DEFAULT_EXECUTION, type ExecutionMode } from '../policy/execution';
 import { toPolicyDecision } from '../policy/modelDecision';
+import { fetchManifestJson } from '../policy/modelLoader';
 import { registerPolicy } from './policies';
 
 // The learned VLA as a runner policy: the same OnnxPolicy, preprocessing and chunked adapter as the app,
@@ -18,9 +19,7 @@ const loaded = new Map<string, Promise<OnnxPolicy>>();
 
 async function loadModel(dir: string): Promise<OnnxPolicy> {
   const base = dir.endsWith('/') ? dir : `${dir}/`;
-  const res = await fetch(`${base}manifest.json`);
-  if (!res.ok) throw new Error(`no model manifest at ${base}manifest.json (${res.status})`);
-  const manifest = await res.json();
+  const manifest = (await fetchManifestJson(base)) as { model?: string };
   const bin = await fetch(`${base}${manifest.model ?? 'model.onnx'}`);
   if (!bin.ok) throw new Error(`model file missing: ${base}${manifest.model} (${bin.status})`);
   return OnnxPolicy.load(ort as unknown as OrtModule, new Uint8Array(await bin.arrayBuffer()), manifest, { executionProviders: ['wasm'] });

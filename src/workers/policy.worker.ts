@@ -7,7 +7,7 @@ import { OnnxPolicy, type OrtModule, type PolicyObservation } from '../policy/on
 import { timeDecisions } from '../policy/timing';
 import { parseManifest, ManifestError, type Manifest } from '../policy/manifest';
 import { decodeOutputs } from '../policy/decode';
-import { clearModelCache, expectedBytes, fetchModelBytes, type LoadProgress } from '../policy/modelLoader';
+import { clearModelCache, expectedBytes, fetchManifestJson, fetchModelBytes, type LoadProgress } from '../policy/modelLoader';
 import type { PolicyPortApi } from './protocol';
 import type { Backend, BackendComparison, InferRequest, InferResult, PolicyLoadInfo, PolicyLoadOptions, PolicyWorkerApi } from './policyProtocol';
 
@@ -59,7 +59,9 @@ async function probeWebGpu(): Promise<{ device: GPUDevice | null; note: string |
 
 async function createSession(which: Backend): Promise<OnnxPolicy> {
   if (!modelBytes) throw new Error('no model loaded');
-  return OnnxPolicy.load(ort as unknown as OrtModule, modelBytes, manifestJson, { executionProviders: [which] });
+  // Severity 3 (errors only): at the default (warnings) onnxruntime reports its by-design CPU placement of
+  // shape ops on WebGPU as two console errors per load.
+  return OnnxPolicy.load(ort as unknown as OrtModule, modelBytes, manifestJson, { executionProviders: [which], logSeverityLevel: 3 });
 }
 
 async function session(which: Backend): Promise<OnnxPolicy> {
@@ -154,14 +156,10 @@ const api: PolicyWorkerApi = {
     const report = (p: LoadProgress) => onProgress?.(p);
     const dir = opts.modelDir.endsWith('/') ? opts.modelDir : `${opts.modelDir}/`;
     report({ phase: 'manifest', loaded: 0, total: 1 });
-    const res = await fetch(`${dir}manifest.json`, { cache: 'no-cache' });
-    if (!res.ok) throw new ManifestError(`no manifest at ${dir}manifest.json (${res.status})`);
-    let json: unknown;
-    try {
-      json = await res.json();
-    } catch (e) {
-      throw new ManifestError(`manifest.json is not valid JSON: ${(e as Error).message}`);
-    }
+    // A dev server answers a missing file with its HTML page: fetchManifestJson says so instead of a JSON error.
+    const json = await fetchManifestJson(dir).catch((e: unknown) => {
+      throw e instanceof ManifestError ? e : new ManifestError(e instanceof Error ? e.message : String(e));
+    });
     const manifest: Manifest = parseManifest(json);
     const modelUrl = `${dir}${manifest.model}`;
     const prov = manifest.provenance as Record<string, unknown>;

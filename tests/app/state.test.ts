@@ -18,7 +18,7 @@ describe('URL parameters', () => {
   it('reads autorun and warns about what it cannot use', () => {
     const u = parseUrl('?task=nope/nothing&seed=-4&policy=robot&autorun=1');
     expect(u.autorun).toBe(true);
-    expect(u.task).toBe('object/red_to_bowl');
+    expect(u.task).toBeUndefined();
     expect(u.seed).toBe(0);
     expect(u.policy).toBe('model');
     expect(u.warnings).toHaveLength(3);

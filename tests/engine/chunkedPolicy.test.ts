@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ChunkedPolicy, type Predictor } from '../../src/engine/chunkedPolicy';
-import type { Observation, PolicyDecision } from '../../src/engine/types';
+import type { Observation } from '../../src/engine/types';
 import type { Episode } from '../../src/sim/episode';
 import { modelExtras, toPolicyDecision } from '../../src/policy/modelDecision';
 import type { ModelDecision } from '../../src/policy/decode';
