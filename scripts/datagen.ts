@@ -16,7 +16,7 @@ import {
 import { createProgress } from './lib/progress';
 import { encodeNpy, type NpyDtype } from './lib/npy';
 import { openRunner, runPool } from './lib/runnerClient';
-import type { EncodedArray, EpisodeResult, RunnerInfo } from '../src/runner/protocol';
+import type { EncodedArray, RunnerEpisodeResult, RunnerInfo } from '../src/runner/protocol';
 import { CONTROL_HZ } from '../src/sim/env';
 import { SUITES, tasksInSuite, type Subtask } from '../src/sim/tasks';
 import { MOVES, OBJECTS, VERBS } from '../src/sim/vocab';
@@ -108,7 +108,7 @@ async function main(): Promise<number> {
    * goal it completed, each with that goal's own instruction and plan, so every directory holds exactly one
    * instruction (what the model is conditioned on); the remainder of a failed chain is not kept.
    */
-  function writeEpisode(job: Job, r: EpisodeResult): { dirs: string[]; frames: number } {
+  function writeEpisode(job: Job, r: RunnerEpisodeResult): { dirs: string[]; frames: number } {
     const rec = r.recording!;
     const bytes = Object.fromEntries(Object.entries(rec.arrays).map(([k, a]) => [k, decode(a)]));
     const goalOf = new Int32Array(bytes.goal.buffer.slice(bytes.goal.byteOffset, bytes.goal.byteOffset + bytes.goal.byteLength));

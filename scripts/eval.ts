@@ -1,4 +1,4 @@
-// Evaluation CLI (DESIGN.md section 2): N seeded trials of every task of a suite, success rates per task,
+// Evaluation CLI (docs/architecture.md, Contracts): N seeded trials of every task of a suite, success rates per task,
 // CALVIN-style completed length for chains, a summary table and a JSON report.
 //
 //   npm run eval -- --suite <spatial|object|goal|long|chains|all> --trials N --seed S --policy <expert|model>
@@ -16,6 +16,7 @@ import { formatExecution } from '../src/policy/execution';
 import { openBackend, UsageError, type EpisodeJob } from './lib/evalBackends';
 import { buildReport, formatTable, type EvalReport } from './lib/evalReport';
 import { createProgress } from './lib/progress';
+import { runPool } from './lib/pool';
 import type { EpisodeResult } from '../src/sim/rollout';
 
 async function runEval(o: EvalOptions, log: (s: string) => void = (s) => process.stderr.write(s + '\n')): Promise<EvalReport> {
@@ -73,14 +74,6 @@ async function runEval(o: EvalOptions, log: (s: string) => void = (s) => process
 }
 
 /** Run `work` over `items` on `lanes` concurrent lanes (worker threads or browser pages). */
-async function runPool<T>(items: T[], lanes: number, work: (item: T, lane: number) => Promise<void>): Promise<void> {
-  let next = 0;
-  const lane = async (i: number) => {
-    while (next < items.length) await work(items[next++], i);
-  };
-  await Promise.all(Array.from({ length: Math.max(1, lanes) }, (_, i) => lane(i)));
-}
-
 async function main(): Promise<number> {
   let o: EvalOptions;
   try {

@@ -18,7 +18,7 @@ args=()
 [ -n "$CONFIG" ] && args+=(--config "$CONFIG")
 [ -z "$OUT" ] && args+=(--out "runs/$(date -u +%Y%m%d-%H%M%S)")
 export PYTHONPATH=training${PYTHONPATH:+:$PYTHONPATH}
-# See DESIGN.md §4 and training/vla/__init__.py: one OpenBLAS thread under torch's own 2 OpenMP threads,
+# See docs/architecture.md (Facts) and training/vla/__init__.py: one OpenBLAS thread under torch's own 2 OpenMP threads,
 # and threads that sleep instead of spinning when the 2 cores are shared with other work.
 export OPENBLAS_NUM_THREADS=${OPENBLAS_NUM_THREADS:-1}
 export OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-PASSIVE}

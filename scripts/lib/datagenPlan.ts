@@ -1,13 +1,15 @@
 import { appendFileSync, existsSync, readFileSync, truncateSync } from 'node:fs';
 import { SUITES, tasksInSuite, type SuiteName } from '../../src/sim/tasks';
-import type { EpisodeResult } from '../../src/runner/protocol';
+import type { RunnerEpisodeResult } from '../../src/runner/protocol';
 import { parseFlags, UsageError } from './cli';
 
 // datagen's request and its record on disk, apart from the browser work, so they can be checked (and
 // tested) before a page is opened: the arguments, the episode plan, the log a stopped run leaves and
 // whether a --resume continues the same run.
 
-export const EVAL_SEED_START = 1_000_000;
+import { EVAL_SEED_START } from '../../src/sim/seeds';
+
+export { EVAL_SEED_START };
 
 export const DATAGEN_USAGE =
   'usage: npm run datagen -- --suite <spatial|object|goal|long|chains|all>[,<suite>...] --episodes N --seed S --out DIR\n' +
@@ -124,7 +126,7 @@ export function resumeMismatches(stored: RunArguments, now: RunArguments): strin
 }
 
 /** One line per attempted episode, appended as they finish: the source of truth for the card and --resume. */
-export type LogEntry = Pick<EpisodeResult, 'task' | 'suite' | 'seed' | 'instruction' | 'success' | 'steps' | 'reason' | 'completed' | 'goals' | 'wall_ms' | 'timing'> & {
+export type LogEntry = Pick<RunnerEpisodeResult, 'task' | 'suite' | 'seed' | 'instruction' | 'success' | 'steps' | 'reason' | 'completed' | 'goals' | 'wall_ms' | 'timing'> & {
   index: number;
   /** Episode directories written (chains: one per completed goal). */
   dirs: string[];

@@ -5,8 +5,10 @@ import { UsageError } from './cli';
 import { DEFAULT_MODEL_DIR, modelUrlPath, resolveModelDir } from './evalModel';
 import { DEFAULT_EXECUTION, parseExecution, type ExecutionMode } from '../../src/policy/execution';
 
+import { EVAL_SEED_START } from '../../src/sim/seeds';
+
+export { EVAL_SEED_START };
 export const POLICIES = ['expert', 'model'] as const;
-export const EVAL_SEED_START = 1_000_000;
 
 export const USAGE = `usage: npm run eval -- --suite <${[...SUITES, 'all'].join('|')}> [--task ID[,ID...]] [--trials N] [--seed S]
                       [--policy <${POLICIES.join('|')}>] [--model DIR] [--execution chunk:K|ensemble[:M]]
@@ -24,7 +26,7 @@ export const USAGE = `usage: npm run eval -- --suite <${[...SUITES, 'all'].join(
                     or ensemble[:M] (query every step, ACT temporal ensembling with weights exp(-M * i))
   --perturb         seeded perturbations: ${PERTURBATIONS.join(', ')}
   --workers K       episodes in parallel (worker threads in Node, pages in the browser); default 1
-  --out FILE        write the JSON report (DESIGN.md section 2); "-" writes it to stdout (checked before the run)
+  --out FILE        write the JSON report (docs/architecture.md); "-" writes it to stdout (checked before the run)
 `;
 
 export interface EvalOptions {
@@ -124,7 +126,7 @@ export function parseEvalArgs(argv: string[]): EvalOptions {
   }
   const trials = integer('trials', values.trials!, 1, 10_000);
   const seed = integer('seed', values.seed!, 0, 2 ** 31 - 1 - trials);
-  // The shipped model unless --model names another (DESIGN.md section 2: --model is optional).
+  // The shipped model unless --model names another (docs/architecture.md: --model is optional).
   const modelDir = policy === 'model' ? resolveModelDir(values.model ?? DEFAULT_MODEL_DIR) : null;
   return {
     suite,

@@ -156,18 +156,9 @@ class BrowserBackend implements EpisodeBackend {
       const what = this.o.modelDir ? ` with the model in ${this.o.modelDir} (served as /${this.o.model}/)` : '';
       throw new Error(`episode ${job.task} seed ${job.seed}${what} failed in the runner page: ${(e as Error).message}`, { cause: e });
     }
-    return {
-      task: r.task,
-      seed: r.seed,
-      instruction: r.instruction,
-      success: r.success,
-      steps: r.steps,
-      completed: r.completed,
-      goals: r.goals,
-      reason: r.reason,
-      wall_ms: Math.round(r.wall_ms),
-      events: r.events ?? [],
-    };
+    // The runner's result is the engine's plus page-only figures; the report keeps the engine's fields.
+    const { task, seed, instruction, success, steps, completed, goals, reason, wall_ms, events } = r;
+    return { task, seed, instruction, success, steps, completed, goals, reason, wall_ms: Math.round(wall_ms), events };
   }
 
   close(): Promise<void> {

@@ -1,7 +1,7 @@
 import Table from 'cli-table3';
 import type { EpisodeResult } from '../../src/sim/rollout';
 
-// The eval report: the JSON of DESIGN.md section 2 plus CALVIN-style chain figures, and its table form.
+// The eval report: the JSON of docs/architecture.md (Contracts) plus CALVIN-style chain figures, and its table form.
 
 export interface TaskSummary {
   id: string;

@@ -1,5 +1,5 @@
 import type { Browser, Page } from 'playwright-core';
-import type { EpisodeResult, RunEpisodeOptions, RunnerInfo } from '../../src/runner/protocol';
+import type { RunnerEpisodeResult, RunEpisodeOptions, RunnerInfo } from '../../src/runner/protocol';
 import { launchBrowser, openPage, startServer, type StaticServer } from './browser';
 
 // Drive the built app's headless runner page (runner.html, window.vlaRunner) from Node: one browser,
@@ -8,7 +8,7 @@ import { launchBrowser, openPage, startServer, type StaticServer } from './brows
 export interface RunnerSession {
   info: RunnerInfo;
   pages: Page[];
-  runEpisode(page: Page, opts: RunEpisodeOptions): Promise<EpisodeResult>;
+  runEpisode(page: Page, opts: RunEpisodeOptions): Promise<RunnerEpisodeResult>;
   close(): Promise<void>;
 }
 
@@ -54,13 +54,4 @@ export async function openRunner(opts: OpenRunnerOptions): Promise<RunnerSession
 }
 
 /** Run `work` over `items` with `workers` concurrent lanes; lane i gets its own index (e.g. a page). */
-export async function runPool<T>(items: T[], workers: number, work: (item: T, lane: number) => Promise<void>): Promise<void> {
-  let next = 0;
-  const lane = async (i: number) => {
-    while (next < items.length) {
-      const item = items[next++];
-      await work(item, i);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, workers) }, (_, i) => lane(i)));
-}
+export { runPool } from './pool';

@@ -1,3 +1,5 @@
+import type { LoopTiming } from '../engine/episodeLoop';
+import type { EpisodeResult } from '../engine/result';
 import type { DomainRandomization } from '../render/domainRandomization';
 import type { Subtask } from '../sim/tasks';
 import type { CameraName } from '../sim/vocab';
@@ -47,26 +49,14 @@ export interface Recording {
   arrays: Record<string, EncodedArray>;
 }
 
-export interface EpisodeResult {
-  task: string;
+/** The engine's episode result (src/engine/result.ts) plus what only the runner page knows. */
+export interface RunnerEpisodeResult extends EpisodeResult {
   suite: string;
-  seed: number;
   policy: string;
-  /** The first (for chains: the first of five) instruction. */
-  instruction: string;
-  success: boolean;
-  steps: number;
-  reason: string | null;
-  /** Goals achieved (chains report this as the completed length). */
-  completed: number;
-  goals: number;
-  wall_ms: number;
   /** Where the time went, in ms: physics + control, rendering, policy, labels + encoding. */
-  timing: { sim: number; render: number; policy: number; record: number };
+  timing: LoopTiming;
   randomization: DomainRandomization | null;
   recording?: Recording;
-  /** What the perturbations did, in order. */
-  events?: string[];
 }
 
 export interface RunnerInfo {
@@ -80,5 +70,5 @@ export interface RunnerInfo {
 
 export interface VlaRunner {
   init(): Promise<RunnerInfo>;
-  runEpisode(opts: RunEpisodeOptions): Promise<EpisodeResult>;
+  runEpisode(opts: RunEpisodeOptions): Promise<RunnerEpisodeResult>;
 }

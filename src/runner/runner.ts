@@ -16,7 +16,7 @@ import { CAMERAS, type CameraName } from '../sim/vocab';
 import { createPolicy, policyNames } from './policies';
 import type { StepPolicy } from '../engine/types';
 import './modelPolicy';
-import type { EncodedArray, EpisodeResult, RunEpisodeOptions, RunnerInfo, VlaRunner } from './protocol';
+import type { EncodedArray, RunnerEpisodeResult, RunEpisodeOptions, RunnerInfo, VlaRunner } from './protocol';
 import { EpisodeRecorder, type NamedArray } from './recorder';
 
 // The headless runner: the built app's own simulation, renderer and policies behind window.vlaRunner, for
@@ -86,7 +86,7 @@ function cameraPoseOf(frame: PoseFrame, i: number, fovy: number) {
   return { pos: [c[o], c[o + 1], c[o + 2]] as Vec3, mat: c.subarray(o + 3, o + 12), fovy };
 }
 
-async function runEpisode(opts: RunEpisodeOptions): Promise<EpisodeResult> {
+async function runEpisode(opts: RunEpisodeOptions): Promise<RunnerEpisodeResult> {
   const t0 = performance.now();
   const rt = await getRuntime();
   const policyName = opts.policy ?? 'expert';

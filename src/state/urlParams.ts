@@ -1,7 +1,7 @@
 import { isTaskId } from '../sim/tasks';
 import type { PolicySource } from '../workers/protocol';
 
-// The shareable link: ?task=<id>&seed=<n>&instruction=<text>&policy=<expert|model>&autorun=1 (DESIGN.md).
+// The shareable link: ?task=<id>&seed=<n>&instruction=<text>&policy=<expert|model>&autorun=1 (docs/architecture.md, URL parameters).
 
 export interface UrlState {
   /**

@@ -15,7 +15,7 @@ import type { Backend, BackendComparison, InferRequest, InferResult, PolicyLoadI
 // when an adapter exists, WASM otherwise, and WASM again if the GPU device is lost mid-episode.
 
 ort.env.wasm.wasmPaths = { wasm: wasmUrl, mjs: mjsUrl };
-// One thread was fastest on 2 cores, and threads need cross-origin isolation (DESIGN.md §4).
+// One thread was fastest on 2 cores, and threads need cross-origin isolation (docs/architecture.md, Facts).
 ort.env.wasm.numThreads = 1;
 // ORT's warnings (e.g. shape ops placed on the CPU by design) arrive as console errors; keep real errors.
 ort.env.logLevel = 'error';

@@ -11,7 +11,7 @@ import { expertStepPolicy, runEpisode } from '../../src/sim/rollout';
 import { SUITES, tasksInSuite } from '../../src/sim/tasks';
 import { sharedEnv } from './helpers';
 
-// `npm run eval`: argument validation (exit code 2 with the valid names), the JSON report of DESIGN.md
+// `npm run eval`: argument validation (exit code 2 with the valid names), the JSON report of docs/architecture.md
 // section 2, chain figures, and that the CLI runs exactly the episodes the library runs.
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -92,7 +92,7 @@ describe('eval CLI', () => {
     expect(r.stderr).toContain('--via browser');
   });
 
-  it('writes the DESIGN.md report: trial k uses seed S + k, per-task and per-episode figures', async () => {
+  it('writes the documented report: trial k uses seed S + k, per-task and per-episode figures', async () => {
     const rep = evalJson(['--suite', 'goal', '--task', 'goal/press_button,goal/close_drawer', '--trials', '2', '--seed', '1000200']);
     expect(rep).toMatchObject({ suite: 'goal', policy: 'expert', model: null, execution: null, seed: 1_000_200, trials: 2, perturbations: [], backend: 'node' });
     expect(rep.tasks.map((t) => t.id)).toEqual(['goal/close_drawer', 'goal/press_button']);

@@ -8,7 +8,7 @@ import { OBJECT_EXTENTS } from '../../src/sim/scene';
 import { FUTURE_POINTS, MOVES, OBJECTS, type ObjectName } from '../../src/sim/vocab';
 import { sharedEnv } from './helpers';
 
-// The expert's reasoning labels (DESIGN.md section 3) agree with the simulation they describe.
+// The expert's reasoning labels (docs/architecture.md) agree with the simulation they describe.
 
 let env: TabletopEnv;
 beforeAll(async () => {

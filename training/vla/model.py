@@ -1,6 +1,6 @@
 """A small vision-language-action policy sized to train on 2 CPU cores and run in onnxruntime-web.
 
-Shape of the model (see DESIGN.md §4 for why not a plain transformer over all tokens):
+Shape of the model (see docs/architecture.md, Facts, for why not a plain transformer over all tokens):
 
   instruction tokens --embed + 1 masked self-attention block--> text tokens --masked mean--> lang vector
   each camera (own weights) --4 conv blocks, FiLM-conditioned on lang--> 8x8 grid of d-dim tokens
