@@ -1,0 +1,148 @@
+import type { Noun, Tok, Token, Verb } from './lexicon';
+import type { Colour } from './program';
+import type { Near } from './words';
+
+// One clause's tokens grouped into noun phrases ("mentions"): what each names (a cube, the bowl, the
+// drawer...), with its colours, where it is said to be ("on the left", "next to the bowl") and the
+// preposition in front of it. Which mention is the object and which the target is decided in clauses.ts.
+
+export type Head = Noun | 'it' | 'implicit' | 'robot' | 'table' | 'cabinet' | 'absent';
+export type Prep = 'in' | 'on' | 'to' | 'from' | 'of';
+
+export interface Mod {
+  rel: 'left' | 'right' | Near;
+  /** Said before the noun ("the nearest cube"), which matters for "move the nearest cube to the bowl". */
+  pre: boolean;
+  landmark?: Mention;
+}
+
+export interface Mention {
+  prep: Prep | null;
+  head: Head;
+  /** The word for an absent thing ("ball"). */
+  thing?: string;
+  colours: Colour[];
+  otherColours: string[];
+  mods: Mod[];
+  /** Coordinated descriptions sharing this head: "the red and the blue cubes". */
+  also: Array<Pick<Mention, 'colours' | 'otherColours' | 'mods'>>;
+  start: number;
+  end: number;
+}
+
+export interface Chunked {
+  verbs: Array<{ v: Verb; afterMentions: number }>;
+  particles: string[];
+  mentions: Mention[];
+  start: number;
+  end: number;
+}
+
+const isHeadTok = (t: Tok) => t.t === 'noun' || t.t === 'one' || t.t === 'landmark' || t.t === 'absent' || t.t === 'it';
+const isAdjTok = (t: Tok) => t.t === 'colour' || t.t === 'other_colour' || t.t === 'side' || t.t === 'near';
+const CUBEISH = new Set<Head>(['cube', 'it', 'implicit']);
+export const isCubeish = (m: Mention) => CUBEISH.has(m.head);
+export const isPlaceLike = (m: Mention) => m.head === 'robot' || m.head === 'bowl' || m.head === 'plate' || m.head === 'table' || m.head === 'cabinet' || m.head === 'drawer' || m.head === 'button';
+
+export function chunk(tokens: Token[]): Chunked {
+  const out: Chunked = { verbs: [], particles: [], mentions: [], start: tokens[0]?.start ?? 0, end: tokens[tokens.length - 1]?.end ?? 0 };
+  const content = tokens.filter((t) => t.tok.t !== 'filler' && t.tok.t !== 'unknown');
+  let adj: Pick<Mention, 'colours' | 'otherColours' | 'mods'> = { colours: [], otherColours: [], mods: [] };
+  let also: Mention['also'] = [];
+  let prep: Prep | null = null;
+  let adjStart = -1;
+  /** A postmodifier ("next to", "closest to") waiting for its landmark. */
+  let waiting: Mod | null = null;
+  const hasAdj = () => adj.colours.length + adj.otherColours.length + adj.mods.length > 0;
+  const lastCube = () => [...out.mentions].reverse().find(isCubeish);
+
+  const close = (head: Head, tok: Token | null, thing?: string) => {
+    const m: Mention = { prep, head, thing, ...adj, also, start: adjStart >= 0 ? adjStart : tok?.start ?? 0, end: tok?.end ?? content[0]?.end ?? 0 };
+    const landmarkable = m.head === 'robot' || m.head === 'bowl' || m.head === 'plate' || m.head === 'drawer' || m.head === 'button' || m.head === 'cabinet' || m.head === 'table';
+    if (waiting && landmarkable && (prep === null || prep === 'to' || prep === 'from')) {
+      waiting.landmark = m;
+      waiting = null;
+    } else {
+      out.mentions.push(m);
+      // A premodifier near/far ("the nearest cube") can still take a landmark after its noun.
+      waiting = m.mods.find((x) => x.pre && x.rel !== 'left' && x.rel !== 'right' && !x.landmark) ?? null;
+    }
+    adj = { colours: [], otherColours: [], mods: [] };
+    also = [];
+    prep = null;
+    adjStart = -1;
+  };
+
+  for (let i = 0; i < content.length; i++) {
+    const { tok } = content[i];
+    const next = content[i + 1]?.tok;
+    switch (tok.t) {
+      case 'verb':
+        if (hasAdj()) close('implicit', content[i - 1]);
+        out.verbs.push({ v: tok.v, afterMentions: out.mentions.length });
+        break;
+      case 'particle':
+        out.particles.push(tok.v);
+        break;
+      case 'prep':
+        if (hasAdj()) close('implicit', content[i - 1]);
+        // A preposition with nothing after it is a particle ("push the drawer in").
+        if (!next || (!isHeadTok(next) && !isAdjTok(next))) out.particles.push(tok.v);
+        else prep = tok.v;
+        break;
+      case 'colour':
+        if (adjStart < 0) adjStart = content[i].start;
+        adj.colours.push(tok.v);
+        break;
+      case 'other_colour':
+        if (adjStart < 0) adjStart = content[i].start;
+        adj.otherColours.push(tok.v);
+        break;
+      case 'side':
+      case 'near': {
+        const mod: Mod = { rel: tok.v, pre: false };
+        const beforeHead = next && ((next.t === 'noun' && next.v === 'cube') || next.t === 'one' || next.t === 'colour' || next.t === 'other_colour' || next.t === 'side' || next.t === 'near' || next.t === 'and');
+        const target = lastCube();
+        if (beforeHead || !target || hasAdj()) {
+          mod.pre = true;
+          if (adjStart < 0) adjStart = content[i].start;
+          adj.mods.push(mod);
+        } else {
+          // After its noun: "the cube on the left", "the cube next to the bowl".
+          target.mods.push(mod);
+          target.end = content[i].end;
+          prep = null;
+        }
+        if (tok.t === 'near' && !mod.pre) waiting = mod;
+        break;
+      }
+      case 'and':
+        // Inside a noun phrase only (sequences were split before): "the red and the blue cubes".
+        if (hasAdj()) {
+          also.push(adj);
+          adj = { colours: [], otherColours: [], mods: [] };
+        }
+        break;
+      case 'noun':
+        close(tok.v, content[i]);
+        break;
+      case 'one':
+        close('implicit', content[i]);
+        break;
+      case 'it':
+        close('it', content[i]);
+        break;
+      case 'landmark':
+        close(tok.v, content[i]);
+        break;
+      case 'absent':
+        close('absent', content[i], tok.v);
+        break;
+      default:
+        break;
+    }
+  }
+  if (hasAdj()) close('implicit', content[content.length - 1]);
+  // A landmark that never came ("the cube nearest") leaves the relation to the robot.
+  return out;
+}
