@@ -21,39 +21,32 @@ declare global {
   }
 }
 
-/** Installed before any page script: counts every message the main thread sends to or gets from a thread. */
-function countMessages(): void {
+/**
+ * Installed before any page script: counts every message the main thread sends to or gets from a thread.
+ * A string, not a function: the TypeScript loader decorates functions with helpers the page does not have.
+ */
+const COUNT_MESSAGES = `(() => {
   const count = { sent: 0, received: 0 };
   window.__msgCount = count;
-  for (const proto of [Worker.prototype, MessagePort.prototype] as Array<{ postMessage: (...a: unknown[]) => void; addEventListener: (...a: unknown[]) => void }>) {
+  for (const proto of [Worker.prototype, MessagePort.prototype]) {
     const post = proto.postMessage;
-    proto.postMessage = function (this: unknown, ...args: unknown[]) {
-      count.sent += 1;
-      return post.apply(this, args);
-    };
+    proto.postMessage = function (...args) { count.sent += 1; return post.apply(this, args); };
     const add = proto.addEventListener;
-    proto.addEventListener = function (this: unknown, type: unknown, listener: unknown, ...rest: unknown[]) {
-      if (type === 'message' && typeof listener === 'function') {
-        const fn = listener as (e: unknown) => void;
-        // One message is one event however many listeners see it: count it in the first one only.
-        const wrapped = (e: unknown) => {
-          const ev = e as { __counted?: boolean };
-          if (!ev.__counted) {
-            count.received += 1;
-            try {
-              Object.defineProperty(ev, '__counted', { value: true });
-            } catch {
-              // a frozen event is counted again by its next listener; none is frozen in practice
-            }
-          }
-          fn(e);
-        };
-        return add.call(this, type, wrapped, ...rest);
-      }
-      return add.call(this, type, listener, ...rest);
+    const wrappedOf = new WeakMap();
+    proto.addEventListener = function (type, listener, ...rest) {
+      if (type !== 'message' || typeof listener !== 'function') return add.call(this, type, listener, ...rest);
+      // One message is one event however many listeners see it: count it once.
+      const wrapped = (e) => { if (!seen.has(e)) { seen.add(e); count.received += 1; } listener(e); };
+      wrappedOf.set(listener, wrapped);
+      return add.call(this, type, wrapped, ...rest);
+    };
+    const remove = proto.removeEventListener;
+    proto.removeEventListener = function (type, listener, ...rest) {
+      return remove.call(this, type, (listener && wrappedOf.get(listener)) || listener, ...rest);
     };
   }
-}
+  const seen = new WeakSet();
+})();`;
 
 async function measure(page: Page) {
   await page.waitForFunction(() => window.__vla!.controller.policyState().status === 'ready', null, { timeout: 300_000, polling: 250 });
@@ -89,7 +82,7 @@ const messages: BenchSection = {
     const browser = await launchBrowser();
     try {
       const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-      await page.addInitScript(countMessages);
+      await page.addInitScript(COUNT_MESSAGES);
       await page.goto(`${server.url}?task=object/red_to_bowl&seed=1000000&policy=model`, { waitUntil: 'load' });
       const m = await measure(page);
       const mainThread = m.sent + m.received;

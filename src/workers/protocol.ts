@@ -114,7 +114,8 @@ export interface PolicyPortApi {
 
 /** `speed` multiplies the 10 Hz control rate; Infinity runs as fast as the worker can. */
 export interface SimWorkerApi {
-  init(listener: (e: SimEvent) => void): Promise<{ scene: SceneDescription; controlHz: number; cameraError: string | null }>;
+  /** `events` receives the SimEvent stream, one message per event. */
+  init(events: MessagePort): Promise<{ scene: SceneDescription; controlHz: number; cameraError: string | null }>;
   /** Load an episode; the bare initial state comes back at once, its first decision follows as a record event. */
   load(req: LoadRequest): Promise<LoadResult>;
   /** Run at `speed` until the episode ends, a prediction waits for approval, or `pause`. */

@@ -14,7 +14,9 @@ const session = new SimSession({
 });
 
 const api: SimWorkerApi = {
-  init: (listener) => session.init(listener),
+  // Events go out on a port of their own as plain messages: one message per record, no reply (a Comlink
+  // callback would cost a call and its answer).
+  init: (events) => session.init((e, transfer) => events.postMessage(e, transfer)),
   load: (req) => session.load(req),
   play: (speed) => session.play(speed),
   pause: () => session.pause(),

@@ -23,6 +23,9 @@ import { RemotePredictor } from './remotePredictor';
 // speed, the policy cameras, a person's drags and approvals, branching from a recorded step, and the
 // record stream to the main thread. The learned model is reached over a port straight to the policy worker.
 
+/** Receives the event stream; `transfer` lists the buffers that may move instead of being copied. */
+export type EventSink = (e: SimEvent, transfer: Transferable[]) => void;
+
 /** Renders the policy cameras for a pose frame (three.js on an OffscreenCanvas in the worker). */
 export interface CameraSource {
   render(frame: PoseFrame): CameraImages;
@@ -64,7 +67,7 @@ export class SimSession {
   private scene!: SceneDescription;
   private cameras: CameraSource | null = null;
   private cameraError: string | null = null;
-  private listener: (e: SimEvent) => void = () => {};
+  private listener: EventSink = () => {};
   private readonly transfer: NonNullable<SimSessionOptions['transfer']>;
 
   private epoch = 0;
@@ -99,7 +102,7 @@ export class SimSession {
     this.model = new ChunkedPolicy({ predict: (obs) => this.predict(obs) }, DEFAULT_EXECUTION);
   }
 
-  async init(listener: (e: SimEvent) => void): Promise<{ scene: SceneDescription; controlHz: number; cameraError: string | null }> {
+  async init(listener: EventSink): Promise<{ scene: SceneDescription; controlHz: number; cameraError: string | null }> {
     this.listener = listener;
     if (!this.env) {
       this.env = await TabletopEnv.create();
@@ -183,7 +186,7 @@ export class SimSession {
         this.history.length = r.step + 1;
         this.stepDrag = null;
         this.lastRecord = rec;
-        if (!this.silent) this.emit(this.transfer({ type: 'record', epoch: this.epoch, record: rec }, buffersOf(rec)));
+        if (!this.silent) this.emit({ type: 'record', epoch: this.epoch, record: rec }, buffersOf(rec));
       },
     });
   }
@@ -392,8 +395,8 @@ export class SimSession {
     this.emit({ type: 'phase', epoch: this.epoch, phase, step: this.loop?.episode.step ?? 0 });
   }
 
-  private emit(e: SimEvent): void {
-    this.listener(e);
+  private emit(e: SimEvent, transfer: Transferable[] = []): void {
+    this.listener(e, transfer);
   }
 
   // ---------------------------------------------------------------- history

@@ -37,6 +37,7 @@ export class SimLink {
   private pingSent = 0;
   private lastAnswer = 0;
   private crashed: ((err: Error) => void) | null = null;
+  private events: MessagePort | null = null;
   scene: SceneDescription | null = null;
 
   constructor(
@@ -77,10 +78,13 @@ export class SimLink {
     worker.addEventListener('messageerror', () => this.fail('a message from the simulator could not be read'));
     const remote = Comlink.wrap<SimWorkerApi>(worker);
     this.remote = remote;
-    const listener = Comlink.proxy((e: SimEvent) => {
-      if (!this.dead && this.worker === worker) this.handlers.onEvent(e);
-    });
-    const { scene, cameraError } = await Promise.race([remote.init(listener), failed]);
+    const events = new MessageChannel();
+    events.port1.onmessage = (m: MessageEvent<SimEvent>) => {
+      if (!this.dead && this.worker === worker) this.handlers.onEvent(m.data);
+    };
+    this.events?.close();
+    this.events = events.port1;
+    const { scene, cameraError } = await Promise.race([remote.init(Comlink.transfer(events.port2, [events.port2])), failed]);
     this.scene = scene;
     this.crashed = null;
     this.startHeartbeat();
@@ -149,6 +153,8 @@ export class SimLink {
     this.dead = true;
     this.crashed = null;
     this.stopHeartbeat();
+    this.events?.close();
+    this.events = null;
     this.worker?.terminate();
     this.worker = null;
     this.remote = null;
