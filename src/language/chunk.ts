@@ -18,6 +18,8 @@ export interface Mod {
 
 export interface Mention {
   prep: Prep | null;
+  /** The preposition is one of motion ("into", "onto", "to"). */
+  dir: boolean;
   head: Head;
   /** The word for an absent thing ("ball"). */
   thing?: string;
@@ -50,6 +52,7 @@ export function chunk(tokens: Token[]): Chunked {
   let adj: Pick<Mention, 'colours' | 'otherColours' | 'mods'> = { colours: [], otherColours: [], mods: [] };
   let also: Mention['also'] = [];
   let prep: Prep | null = null;
+  let dir = false;
   let adjStart = -1;
   /** A postmodifier ("next to", "closest to") waiting for its landmark. */
   let waiting: Mod | null = null;
@@ -57,9 +60,12 @@ export function chunk(tokens: Token[]): Chunked {
   const lastCube = () => [...out.mentions].reverse().find(isCubeish);
 
   const close = (head: Head, tok: Token | null, thing?: string) => {
-    const m: Mention = { prep, head, thing, ...adj, also, start: adjStart >= 0 ? adjStart : tok?.start ?? 0, end: tok?.end ?? content[0]?.end ?? 0 };
+    const m: Mention = { prep, dir, head, thing, ...adj, also, start: adjStart >= 0 ? adjStart : tok?.start ?? 0, end: tok?.end ?? content[0]?.end ?? 0 };
     const landmarkable = m.head === 'robot' || m.head === 'bowl' || m.head === 'plate' || m.head === 'drawer' || m.head === 'button' || m.head === 'cabinet' || m.head === 'table';
-    if (waiting && landmarkable && (prep === null || prep === 'to' || prep === 'from')) {
+    // "left of the bowl" takes its landmark with "of" only: in "the cube on the far left to the bowl" the
+    // bowl is where the cube goes.
+    const side = waiting?.rel === 'left' || waiting?.rel === 'right';
+    if (waiting && landmarkable && (side ? prep === 'of' : prep !== 'in' && prep !== 'on')) {
       waiting.landmark = m;
       waiting = null;
     } else {
@@ -70,6 +76,7 @@ export function chunk(tokens: Token[]): Chunked {
     adj = { colours: [], otherColours: [], mods: [] };
     also = [];
     prep = null;
+    dir = false;
     adjStart = -1;
   };
 
@@ -88,7 +95,10 @@ export function chunk(tokens: Token[]): Chunked {
         if (hasAdj()) close('implicit', content[i - 1]);
         // A preposition with nothing after it is a particle ("push the drawer in").
         if (!next || (!isHeadTok(next) && !isAdjTok(next))) out.particles.push(tok.v);
-        else prep = tok.v;
+        else {
+          prep = tok.v;
+          dir = !!tok.dir;
+        }
         break;
       case 'colour':
         if (adjStart < 0) adjStart = content[i].start;
@@ -113,7 +123,7 @@ export function chunk(tokens: Token[]): Chunked {
           target.end = content[i].end;
           prep = null;
         }
-        if (tok.t === 'near' && !mod.pre) waiting = mod;
+        if (!mod.pre) waiting = mod;
         break;
       }
       case 'and':

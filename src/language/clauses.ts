@@ -84,7 +84,7 @@ function descOf(m: Pick<Mention, 'colours' | 'otherColours' | 'mods'>, head: Men
   if (!mod) return d;
   const lm = mod.landmark?.head ?? 'robot';
   if (mod.rel === 'left' || mod.rel === 'right') {
-    if (mod.landmark) d.unsupported = `"${mod.rel} of the ${lm}" is not a place this parser knows; it knows the leftmost and the rightmost cube`;
+    if (mod.landmark && lm !== 'table') d.unsupported = `"${mod.rel} of the ${lm}" is not a place this parser knows; it knows the leftmost and the rightmost cube`;
     else d.rel = mod.rel === 'left' ? 'leftmost' : 'rightmost';
   } else if (lm === 'robot') d.rel = mod.rel === 'far' ? 'farthest' : 'nearest';
   else if (mod.rel !== 'far' && (lm === 'bowl' || lm === 'plate')) d.rel = lm === 'bowl' ? 'next_to_bowl' : 'next_to_plate';
@@ -144,6 +144,8 @@ export function interpret(tokens: Token[]): Meaning {
   // says where the cube is now ("put the cube on the plate in the bowl").
   const after = c.mentions.slice(objIdx + 1);
   let targetM = [...after].reverse().find((m) => m.prep === 'in' || m.prep === 'on' || m.prep === 'to');
+  // "pick up the cube on the plate" says which cube; "pick it up onto the plate" would say where it goes.
+  if (verb === 'pick' && targetM && !targetM.dir && (targetM.head === 'bowl' || targetM.head === 'plate')) targetM = undefined;
   let location: SpatialRelation | null = null;
   for (const m of after) {
     if (m === targetM || (m.head !== 'bowl' && m.head !== 'plate')) continue;

@@ -19,7 +19,7 @@ export type Tok =
   | { t: 'other_colour'; v: string }
   | { t: 'side'; v: 'left' | 'right' }
   | { t: 'near'; v: W.Near }
-  | { t: 'prep'; v: 'in' | 'on' | 'to' | 'from' | 'of' }
+  | { t: 'prep'; v: 'in' | 'on' | 'to' | 'from' | 'of'; dir?: true }
   | { t: 'particle'; v: 'up' | 'down' | 'shut' | 'open' | 'away' }
   | { t: 'it' }
   | { t: 'one' }
@@ -69,7 +69,7 @@ function build(): { single: Map<string, Tok>; phrases: Array<{ words: string[]; 
   for (const w of W.FIRST) add(w, { t: 'first' });
   for (const [w, v] of Object.entries(W.SIDE_WORDS)) add(w, { t: 'side', v });
   for (const [w, v] of Object.entries(W.NEAR_WORDS)) add(w, { t: 'near', v });
-  for (const [w, v] of Object.entries(W.PREPOSITIONS)) add(w, { t: 'prep', v });
+  for (const [w, v] of Object.entries(W.PREPOSITIONS)) add(w, W.DIRECTIONAL.includes(w) ? { t: 'prep', v, dir: true } : { t: 'prep', v });
   for (const [w, v] of Object.entries(W.LANDMARKS)) add(w, { t: 'landmark', v });
   for (const w of W.PRONOUNS) add(w, { t: 'it' });
   add('one', { t: 'one' });
@@ -77,6 +77,8 @@ function build(): { single: Map<string, Tok>; phrases: Array<{ words: string[]; 
   add('and', { t: 'and' });
   add('after', { t: 'after' });
   add('before', { t: 'before' });
+  // "take" and "lift" are in both: on their own they pick up ("take the cube on the plate").
+  for (const w of LEXICON.concepts.pick.words) add(w, CONCEPT_TOK.pick);
   for (const [concept, tok] of Object.entries(CONCEPT_TOK)) {
     for (const w of (LEXICON.concepts as Record<string, { words: string[] }>)[concept].words) add(w, tok);
   }

@@ -89,6 +89,8 @@ export function renderProgram(program: Atom[], rng: Rng, allowHeldout: boolean):
     body = steps[0];
     for (const s of steps.slice(1)) body = choose(JOINS).replace('{a}', body).replace('{b}', s);
   }
-  const text = choose(SENTENCES).replace('{s}', body);
+  // "could you the red cube to the bowl" is not English: a verbless first step keeps to the plain frames.
+  const sentences = steps[0].startsWith('the ') ? SENTENCES.filter((f) => !/\w \{s\}/.test(f.text)) : SENTENCES;
+  const text = choose(sentences).replace('{s}', body);
   return { text: text.charAt(0).toUpperCase() + text.slice(1), steps, heldout };
 }

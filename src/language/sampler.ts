@@ -1,8 +1,11 @@
+import type { InitialState } from '../sim/env';
 import { Rng } from '../sim/rng';
+import { CUBE_HALF, PLATE } from '../sim/scene';
 import { sampleLayout, type EpisodeSpec } from '../sim/tasks';
 import { CUBES, type CubeName } from '../sim/vocab';
 import { programToSpec } from './judge';
 import { colourOf, colourRef, MAX_ATOMS, spatialRef, SPATIAL_RELATIONS, type Atom, type AtomKind, type CubeRef, type Program, type ResolvedAtom } from './program';
+import { MAX_CHARS } from './parse';
 import { renderProgram } from './render';
 import { afterAtom, drawerIsClosed, drawerIsOpen, referent, worldOf, type World } from './scene';
 
@@ -71,6 +74,10 @@ const ATOM_WEIGHTS: Array<[AtomKind | 'stack' | 'plate', number]> = [
 function sampleProgram(rng: Rng, start: World, length: number): { program: Program; resolved: ResolvedAtom[] } {
   let w = start;
   const free = new Set<CubeName>(CUBES.filter((c) => w.cubes[c]?.on === 'table'));
+  // A cube that starts in the bowl or on the plate may go to the other one (not onto a cube: the expert
+  // stacks reliably only from the table).
+  const inPlace = new Set<CubeName>(CUBES.filter((c) => w.cubes[c] && w.cubes[c]!.on !== 'table'));
+  const movable = (to: 'blue_bowl' | 'plate') => [...free, ...[...inPlace].filter((c) => w.cubes[c]!.on !== to)];
   let pressed = false;
   const program: Program = [];
   const resolved: ResolvedAtom[] = [];
@@ -83,7 +90,8 @@ function sampleProgram(rng: Rng, start: World, length: number): { program: Progr
       if (k === 'open_drawer') return drawerIsClosed(w);
       if (k === 'close_drawer') return drawerIsOpen(w);
       if (k === 'press_button') return !pressed;
-      return free.size >= (k === 'stack' ? 2 : 1);
+      if (k === 'stack') return free.size >= 2;
+      return movable(k === 'place' ? 'blue_bowl' : 'plate').length > 0;
     });
     let x = rng.next() * options.reduce((s, [, p]) => s + p, 0);
     const [kind] = options.find(([, p]) => (x -= p) < 0) ?? options[options.length - 1];
@@ -93,25 +101,38 @@ function sampleProgram(rng: Rng, start: World, length: number): { program: Progr
       atom = { kind };
       r = { kind };
       pressed ||= kind === 'press_button';
-    } else {
+    } else if (kind === 'stack') {
       const c = rng.pick([...free]);
       free.delete(c);
-      if (kind === 'stack') {
-        const b = rng.pick([...free]);
-        free.delete(b);
-        atom = { kind: 'place', cube: chooseRef(c), target: { kind: 'cube', cube: chooseRef(b, c) } };
-        r = { kind: 'place', cube: c, target: b };
-      } else {
-        const target = kind === 'place' ? 'blue_bowl' : 'plate';
-        atom = { kind: 'place', cube: chooseRef(c), target: { kind: kind === 'place' ? 'bowl' : 'plate' } };
-        r = { kind: 'place', cube: c, target };
-      }
+      const b = rng.pick([...free]);
+      free.delete(b);
+      atom = { kind: 'place', cube: chooseRef(c), target: { kind: 'cube', cube: chooseRef(b, c) } };
+      r = { kind: 'place', cube: c, target: b };
+    } else {
+      const target = kind === 'place' ? 'blue_bowl' : 'plate';
+      const c = rng.pick(movable(target));
+      free.delete(c);
+      inPlace.delete(c);
+      atom = { kind: 'place', cube: chooseRef(c), target: { kind: kind === 'place' ? 'bowl' : 'plate' } };
+      r = { kind: 'place', cube: c, target };
     }
     program.push(atom);
     resolved.push(r);
     w = afterAtom(w, r);
   }
   return { program, resolved };
+}
+
+/** How often a layout starts with one cube already in the bowl or on the plate. */
+const PREPLACED = 0.25;
+
+/** The layout with one cube moved into the bowl or onto the plate, where a placed cube would rest. */
+function preplace(init: InitialState, rng: Rng): InitialState {
+  const c = rng.pick(CUBES);
+  const into = rng.next() < 0.5 ? 'blue_bowl' : 'plate';
+  const at = init.objects[into]!.pos;
+  const z = into === 'blue_bowl' ? at[2] + 0.006 + CUBE_HALF : at[2] + PLATE.halfHeight + CUBE_HALF;
+  return { ...init, objects: { ...init.objects, [c]: { pos: [at[0], at[1], z], yaw: init.objects[c]!.yaw } } };
 }
 
 /** Program lengths 1..5, a little more weight on the middle. */
@@ -122,12 +143,14 @@ export function sampleOpenEpisode(seed: number, split: Split = 'all'): OpenEpiso
   for (let attempt = 0; attempt < 400; attempt++) {
     const rng = root.fork(attempt + 1);
     const drawerOpen = rng.next() < 0.5;
-    const init = sampleLayout(rng.fork(1), { drawerOpen, drawerMayOpen: true });
+    const layout = sampleLayout(rng.fork(1), { drawerOpen, drawerMayOpen: true });
+    const init = rng.next() < PREPLACED ? preplace(layout, rng.fork(4)) : layout;
     let x = rng.next() * LENGTH_WEIGHTS.reduce((a, b) => a + b, 0);
     const length = 1 + Math.max(0, LENGTH_WEIGHTS.findIndex((p) => (x -= p) < 0));
     const { program } = sampleProgram(rng.fork(2), worldOf(init), Math.min(length, MAX_ATOMS));
     const wording = renderProgram(program, rng.fork(3), split !== 'train');
     const heldout = [...heldoutCompositions(program), ...wording.heldout];
+    if (wording.text.length > MAX_CHARS) continue;
     if (split === 'train' && heldout.length) continue;
     if (split === 'heldout' && !heldout.length) continue;
     return { spec: programToSpec(program, init, seed, wording.steps), program, text: wording.text, heldout };

@@ -43,7 +43,7 @@ function supportOf(c: CubeName, p: Vec3, scene: TableScene): Support {
   const bowl = scene.objects.blue_bowl?.pos;
   const plate = scene.objects.plate?.pos;
   if (bowl && distXY(p, bowl) < BOWL.innerRadius && p[2] > bowl[2] && p[2] - bowl[2] < BOWL.height + 0.03) return 'blue_bowl';
-  if (plate && distXY(p, plate) < PLATE.radius && Math.abs(p[2] - (plate[2] + PLATE.halfHeight + CUBE_HALF)) < 0.015) return 'plate';
+  if (plate && distXY(p, plate) < PLATE.radius && Math.abs(p[2] - (plate[2] + PLATE.halfHeight + CUBE_HALF)) < PLATE.halfHeight) return 'plate';
   for (const b of CUBES) {
     const q = b !== c ? scene.objects[b]?.pos : undefined;
     if (q && distXY(p, q) < 0.03 && Math.abs(p[2] - q[2] - 2 * CUBE_HALF) < 0.015) return b;

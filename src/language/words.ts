@@ -30,6 +30,8 @@ export const PREPOSITIONS: Record<string, 'in' | 'on' | 'to' | 'from' | 'of'> = 
   in: 'in', into: 'in', inside: 'in', within: 'in', on: 'on', onto: 'on', upon: 'on', atop: 'on', over: 'on',
   to: 'to', toward: 'to', towards: 'to', from: 'from', off: 'from', of: 'of', out: 'from',
 };
+/** Prepositions of motion: "pick up the cube on the plate" says where it is, "lift it onto the plate" where it goes. */
+export const DIRECTIONAL = ['into', 'onto', 'to', 'toward', 'towards'];
 export const PARTICLES: Record<string, 'up' | 'down' | 'shut' | 'open' | 'away'> = {
   up: 'up', down: 'down', shut: 'shut', closed: 'shut', open: 'open', opened: 'open', away: 'away', back: 'away',
 };
@@ -44,7 +46,7 @@ export const LANDMARKS: Record<string, 'robot' | 'table' | 'cabinet'> = {
  * "next to" is spatial, "after that" is a sequence word: the single words would mean something else.
  */
 export const PHRASES: Array<[string, string]> = [
-  ['on top of', 'on'], ['in to', 'in'], ['on to', 'on'], ['inside of', 'in'], ['out of', 'from'],
+  ['on top of', 'on'], ['in to', 'into'], ['on to', 'onto'], ['inside of', 'in'], ['out of', 'from'],
   ['far left', 'leftmost'], ['far right', 'rightmost'], ['left most', 'leftmost'], ['right most', 'rightmost'],
   ['left hand', 'leftmost'], ['right hand', 'rightmost'], ['very left', 'leftmost'], ['very right', 'rightmost'],
   ['next to', 'beside'], ['close to', 'nearest'], ['closest to', 'nearest'], ['nearest to', 'nearest'],
