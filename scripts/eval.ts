@@ -57,7 +57,7 @@ async function runEval(o: EvalOptions, log: (s: string) => void = (s) => process
   log(`ran ${jobs.length} episodes on the ${backend.name} backend in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   return buildReport(
     {
-      suite: o.suite,
+      suite: o.split ? `${o.suite}/${o.split}` : o.suite,
       policy: o.policy,
       model: o.modelDir ? displayPath(o.modelDir) : null,
       model_sha256: backend.modelSha256,

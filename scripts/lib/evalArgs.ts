@@ -1,6 +1,8 @@
 import { parseArgs } from 'node:util';
 import { parsePerturbations, PERTURBATIONS, type PerturbationName } from '../../src/sim/perturbations';
-import { SUITES, TASKS, tasksInSuite, type SuiteName, type TaskDef } from '../../src/sim/tasks';
+import { EVAL_SUITES, sourcesInSuite, type EvalSuite } from '../../src/engine/catalog';
+import { OPEN_SPLITS } from '../../src/language/openTasks';
+import { TASKS, type TaskDef } from '../../src/sim/tasks';
 import { UsageError } from './cli';
 import { DEFAULT_MODEL_DIR, modelUrlPath, resolveModelDir } from './evalModel';
 import { DEFAULT_EXECUTION, parseExecution, type ExecutionMode } from '../../src/policy/execution';
@@ -10,7 +12,7 @@ import { EVAL_SEED_START } from '../../src/sim/seeds';
 export { EVAL_SEED_START };
 export const POLICIES = ['expert', 'model'] as const;
 
-export const USAGE = `usage: npm run eval -- --suite <${[...SUITES, 'all'].join('|')}> [--task ID[,ID...]] [--trials N] [--seed S]
+export const USAGE = `usage: npm run eval -- --suite <${[...EVAL_SUITES, 'all'].join('|')}> [--split ${OPEN_SPLITS.join('|')}] [--task ID[,ID...]] [--trials N] [--seed S]
                       [--policy <${POLICIES.join('|')}>] [--model DIR] [--execution chunk:K|ensemble[:M]]
                       [--perturb NAME[,NAME...]] [--out FILE.json]
                       [--via <node|browser>] [--workers K] [--dist DIR] [--no-build]
@@ -18,6 +20,10 @@ export const USAGE = `usage: npm run eval -- --suite <${[...SUITES, 'all'].join(
   Runs N trials of every task of the suite (or of the --task list). Trial k (k = 0..N-1) of every task
   uses seed S + k, so the same command gives the same episodes. Seeds from ${EVAL_SEED_START.toLocaleString('en')} on are
   evaluation seeds (never used for training data); the default --seed is ${EVAL_SEED_START}.
+
+  --suite open      the compositional suite (docs/language.md): each seed samples a layout, a program of 1-5
+                    atoms and a wording; --split train|heldout|all (default all) picks which compositions and
+                    wordings; the report adds success by program length and by atom type
 
   --policy expert   the scripted expert; runs in Node by default (--via node), or in the headless runner page
   --policy model    a learned policy (default --model public/models/vla-small); runs in the browser runner
@@ -30,7 +36,9 @@ export const USAGE = `usage: npm run eval -- --suite <${[...SUITES, 'all'].join(
 `;
 
 export interface EvalOptions {
-  suite: SuiteName | 'all';
+  suite: EvalSuite | 'all';
+  /** The open suite's split (train, heldout or all); null for the named tasks. */
+  split: string | null;
   tasks: TaskDef[];
   trials: number;
   seed: number;
@@ -68,6 +76,7 @@ export function parseEvalArgs(argv: string[]): EvalOptions {
       args: argv,
       options: {
         suite: { type: 'string' },
+        split: { type: 'string' },
         task: { type: 'string' },
         trials: { type: 'string', default: '10' },
         seed: { type: 'string', default: String(EVAL_SEED_START) },
@@ -90,12 +99,15 @@ export function parseEvalArgs(argv: string[]): EvalOptions {
   }
   const help = !!values.help;
   const suiteArg = values.suite ?? (values.task ? 'all' : undefined);
-  if (!suiteArg && !help) throw new UsageError(`--suite is required. Valid suites: ${[...SUITES, 'all'].join(', ')}`);
-  const suite = (suiteArg ?? 'all') as SuiteName | 'all';
-  if (suite !== 'all' && !(SUITES as readonly string[]).includes(suite)) {
-    throw new UsageError(`unknown suite "${suite}". Valid suites: ${[...SUITES, 'all'].join(', ')}`);
+  if (!suiteArg && !help) throw new UsageError(`--suite is required. Valid suites: ${[...EVAL_SUITES, 'all'].join(', ')}`);
+  const suite = (suiteArg ?? 'all') as EvalSuite | 'all';
+  if (suite !== 'all' && !(EVAL_SUITES as readonly string[]).includes(suite)) {
+    throw new UsageError(`unknown suite "${suite}". Valid suites: ${[...EVAL_SUITES, 'all'].join(', ')}`);
   }
-  let tasks = tasksInSuite(suite);
+  if (values.split !== undefined && suite !== 'open') throw new UsageError('--split only applies to --suite open');
+  const split = suite === 'open' ? (values.split ?? 'all') : null;
+  if (split !== null && !(OPEN_SPLITS as readonly string[]).includes(split)) throw new UsageError(`unknown split "${split}". Valid splits: ${OPEN_SPLITS.join(', ')}`);
+  let tasks = sourcesInSuite(suite, split ?? 'all');
   if (values.task) {
     const ids = values.task.split(',').map((s) => s.trim()).filter(Boolean);
     for (const id of ids) {
@@ -130,6 +142,7 @@ export function parseEvalArgs(argv: string[]): EvalOptions {
   const modelDir = policy === 'model' ? resolveModelDir(values.model ?? DEFAULT_MODEL_DIR) : null;
   return {
     suite,
+    split,
     tasks,
     trials,
     seed,

@@ -157,8 +157,8 @@ class BrowserBackend implements EpisodeBackend {
       throw new Error(`episode ${job.task} seed ${job.seed}${what} failed in the runner page: ${(e as Error).message}`, { cause: e });
     }
     // The runner's result is the engine's plus page-only figures; the report keeps the engine's fields.
-    const { task, seed, instruction, success, steps, completed, goals, reason, wall_ms, events } = r;
-    return { task, seed, instruction, success, steps, completed, goals, reason, wall_ms: Math.round(wall_ms), events };
+    const { task, seed, instruction, success, steps, completed, goals, reason, wall_ms, events, atoms, text } = r;
+    return { task, seed, instruction, success, steps, completed, goals, reason, wall_ms: Math.round(wall_ms), events, ...(text !== undefined ? { atoms, text } : {}) };
   }
 
   close(): Promise<void> {

@@ -19,6 +19,9 @@ export interface TaskSummary {
 export interface EpisodeRecord {
   task: string;
   seed: number;
+  /** Open programs: the sentence and what each goal asked for. */
+  text?: string;
+  atoms?: string[];
   success: boolean;
   steps: number;
   wall_ms: number;
@@ -35,12 +38,20 @@ export interface ChainSummary {
   success_at_length: number[];
 }
 
+/** The compositional suite's figures (--suite open): by program length and by atom type. */
+export interface OpenSummary {
+  by_length: Array<{ atoms: number; episodes: number; successes: number; success_rate: number; avg_completed_length: number }>;
+  /** An atom is attempted when the episode got to it (every earlier atom done), completed when achieved. */
+  by_atom: Array<{ atom: string; attempted: number; completed: number; rate: number }>;
+}
+
 export interface EvalReport extends ReportMeta {
   /** How seeds were assigned: trial k of every task uses seed + k. */
   seeding: string;
   success_rate: number;
   avg_completed_length?: number;
   chains?: ChainSummary;
+  open?: OpenSummary;
   tasks: TaskSummary[];
   episodes: EpisodeRecord[];
 }
@@ -74,6 +85,27 @@ function chainSummary(results: EpisodeResult[]): ChainSummary {
     completed_counts: counts,
     success_at_length: Array.from({ length: maxLen }, (_, k) => (n ? round(results.filter((r) => r.completed >= k + 1).length / n) : 0)),
   };
+}
+
+function openSummary(results: EpisodeResult[]): OpenSummary {
+  const lengths = [...new Set(results.map((r) => r.goals))].sort((a, b) => a - b);
+  const by_length = lengths.map((n) => {
+    const rs = results.filter((r) => r.goals === n);
+    const successes = rs.filter((r) => r.success).length;
+    return { atoms: n, episodes: rs.length, successes, success_rate: round(successes / rs.length), avg_completed_length: round(rs.reduce((a, r) => a + r.completed, 0) / rs.length) };
+  });
+  const tally = new Map<string, { attempted: number; completed: number }>();
+  for (const r of results) {
+    (r.atoms ?? []).forEach((atom, i) => {
+      if (i > r.completed) return;
+      const t = tally.get(atom) ?? { attempted: 0, completed: 0 };
+      t.attempted += 1;
+      if (i < r.completed) t.completed += 1;
+      tally.set(atom, t);
+    });
+  }
+  const by_atom = [...tally].sort().map(([atom, t]) => ({ atom, ...t, rate: round(t.completed / t.attempted) }));
+  return { by_length, by_atom };
 }
 
 export function buildReport(meta: ReportMeta, taskOrder: { id: string; suite: string }[], results: EpisodeResult[]): EvalReport {
@@ -115,6 +147,7 @@ export function buildReport(meta: ReportMeta, taskOrder: { id: string; suite: st
     episodes: results.map((r) => ({
       task: r.task,
       seed: r.seed,
+      ...(r.text !== undefined ? { text: r.text, atoms: r.atoms } : {}),
       success: r.success,
       steps: r.steps,
       wall_ms: r.wall_ms,
@@ -128,6 +161,8 @@ export function buildReport(meta: ReportMeta, taskOrder: { id: string; suite: st
     report.chains = chainSummary(chainResults);
     report.avg_completed_length = report.chains.avg_completed_length;
   }
+  const openResults = results.filter((r) => r.atoms);
+  if (openResults.length) report.open = openSummary(openResults);
   return report;
 }
 
@@ -158,6 +193,10 @@ export function formatTable(report: EvalReport, color = false): string {
       `chains: average completed length ${report.chains.avg_completed_length.toFixed(2)} / 5; ` +
         `completed >= k for k = 1..5: ${report.chains.success_at_length.map(pct).join(' ')}`,
     );
+  }
+  if (report.open) {
+    lines.push(`open programs by length: ${report.open.by_length.map((l) => `${l.atoms} atom(s) ${pct(l.success_rate)} of ${l.episodes} (completed ${l.avg_completed_length.toFixed(2)})`).join('; ')}`);
+    lines.push(`open programs by atom: ${report.open.by_atom.map((a) => `${a.atom} ${a.completed}/${a.attempted}`).join('; ')}`);
   }
   const failures = report.episodes.filter((e) => !e.success);
   if (failures.length) {

@@ -1,3 +1,4 @@
+import { atomKinds } from './catalog';
 import type { EpisodeLoop } from './episodeLoop';
 
 // The outcome of one episode, one type for every host: the eval CLI's Node lanes, the headless runner
@@ -17,6 +18,10 @@ export interface EpisodeResult {
   wall_ms: number;
   /** What the perturbations did, in order. */
   events: string[];
+  /** Open programs: what each goal asked for (place_in_bowl, stack, open_drawer, ...), in order. */
+  atoms?: string[];
+  /** Open programs: the sentence the episode was given. */
+  text?: string;
 }
 
 /** The result of a finished (or stopped) loop; `reason` overrides the episode's own. */
@@ -33,5 +38,6 @@ export function resultOf(loop: EpisodeLoop, task: string, seed: number, wallMs: 
     reason: reason ?? ep.reason,
     wall_ms: Math.round(wallMs),
     events,
+    ...(ep.spec.text !== undefined ? { atoms: atomKinds(ep.spec.goals), text: ep.spec.text } : {}),
   };
 }

@@ -11,7 +11,8 @@ import { startEpisode } from '../sim/rollout';
 import type { Vec3 } from '../sim/math';
 import { Rng } from '../sim/rng';
 import { describeScene, poseFrame, type PoseFrame, type SceneDescription } from '../sim/sceneDescription';
-import { getTask, TASKS } from '../sim/tasks';
+import { getEpisodeSource } from '../engine/catalog';
+import { TASKS } from '../sim/tasks';
 import { CAMERAS, type CameraName } from '../sim/vocab';
 import { createPolicy, policyNames } from './policies';
 import type { StepPolicy } from '../engine/types';
@@ -90,7 +91,7 @@ async function runEpisode(opts: RunEpisodeOptions): Promise<RunnerEpisodeResult>
   const t0 = performance.now();
   const rt = await getRuntime();
   const policyName = opts.policy ?? 'expert';
-  const task = getTask(opts.taskId);
+  const task = getEpisodeSource(opts.taskId);
   if (!Number.isInteger(opts.seed) || opts.seed < 0) throw new Error(`seed must be a non-negative integer, got ${opts.seed}`);
   const policy = await policyFor(rt, policyName, opts.policyOptions ?? {});
   const { env, desc } = rt;

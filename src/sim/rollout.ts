@@ -5,7 +5,7 @@ import type { TabletopEnv } from './env';
 import { Episode } from './episode';
 import { ExpertPolicy } from './expertPolicy';
 import { perturbSpec, planPerturbations, PerturbationDriver, type PerturbationName, type PerturbationPlan } from './perturbations';
-import { getTask } from './tasks';
+import { getEpisodeSource } from '../engine/catalog';
 
 // Node's host of the episode loop (src/engine/episodeLoop.ts): no pixels, no pacing; the eval CLI's Node
 // lanes and the tests run whole episodes here.
@@ -27,7 +27,7 @@ export function expertStepPolicy(): StepPolicy {
 
 /** Sample a task episode, apply the seeded perturbations and prepare the driver for in-episode ones. */
 export function startEpisode(env: TabletopEnv, taskId: string, seed: number, perturbations: readonly PerturbationName[] = []) {
-  const base = getTask(taskId).sample(seed);
+  const base = getEpisodeSource(taskId).sample(seed);
   const plan: PerturbationPlan = planPerturbations(perturbations, base);
   const { spec, events } = perturbSpec(base, plan);
   const episode = new Episode(env, spec);

@@ -28,6 +28,8 @@ export interface EpisodeSpec {
   seed: number;
   init: InitialState;
   goals: Goal[];
+  /** The whole sentence, when one instruction names several goals (an open program, src/language). */
+  text?: string;
 }
 
 export interface TaskDef {

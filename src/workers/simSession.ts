@@ -7,7 +7,8 @@ import { Episode } from '../sim/episode';
 import { ExpertPolicy } from '../sim/expertPolicy';
 import type { Vec3 } from '../sim/math';
 import { describeScene, poseFrame, type PoseFrame, type SceneDescription } from '../sim/sceneDescription';
-import { getTask, type EpisodeSpec } from '../sim/tasks';
+import { getEpisodeSource } from '../engine/catalog';
+import type { EpisodeSpec } from '../sim/tasks';
 import { OBJECTS } from '../sim/vocab';
 import { springForces, type Drag } from './dragSpring';
 import type {
@@ -122,7 +123,7 @@ export class SimSession {
     this.loop?.end();
     this.epoch += 1;
     const epoch = this.epoch;
-    const task = getTask(req.taskId);
+    const task = getEpisodeSource(req.taskId);
     const spec = task.sample(req.seed);
     const typed = req.instruction?.trim();
     if (typed && spec.goals.length === 1) spec.goals[0] = { ...spec.goals[0], instruction: typed };
