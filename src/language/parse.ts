@@ -27,8 +27,9 @@ export type ParseResult =
 
 export const MAX_CHARS = 300;
 const MAX_OPTIONS = 8;
-/** Readings tried before giving up on listing them all. */
+/** Readings collected, and scene look-ups spent, before giving up on listing them all. */
 const MAX_READINGS = 64;
+const MAX_RESOLVES = 1000;
 const EXAMPLE = 'for example "put the red cube in the bowl, then press the button"';
 
 // Negation: a parser that only knows what to do would drop "don't" as an unknown word and run what it forbids.
@@ -134,32 +135,54 @@ function readings(items: Item[], scene: TableScene, said: (item: Item) => string
     if (typeof c === 'string') return { found: [], impossible: items.length > 1 ? `step ${i + 1} ("${said(item)}"): ${c}` : c };
     perItem.push(c);
   }
-  const queue: Program[] = [[]];
-  const complete: Program[] = [];
-  while (queue.length && complete.length + queue.length <= MAX_READINGS * 4) {
-    const p = queue.shift()!;
-    if (p.length === items.length) complete.push(p);
-    else for (const a of perItem[p.length]) queue.push([...p, a]);
-  }
+  // Depth first, each prefix checked on the scene: a step that cannot be done prunes every reading that
+  // starts with it, and an ambiguous place is tried with each cube it may mean.
   const found = new Map<string, Reading>();
   let impossible: string | null = null;
-  for (let k = 0; k < complete.length && found.size < MAX_READINGS; k++) {
-    const r = resolveProgram(complete[k], scene);
-    if (r.ok) {
-      const key = JSON.stringify(r.atoms);
-      if (!found.has(key)) found.set(key, { program: complete[k], resolved: r.atoms });
-    } else if (r.kind === 'ambiguous') {
-      for (const c of r.candidates) complete.push(substitute(complete[k], r.atom, r.role, colourRef(colourOf(c))));
-    } else {
-      impossible ??= items.length > 1 ? `step ${r.atom + 1} ("${said(items[r.atom])}"): ${r.message}` : r.message;
+  let budget = MAX_RESOLVES;
+  const visit = (prefix: Program): void => {
+    if (found.size >= MAX_READINGS || budget-- <= 0) return;
+    const r = resolveProgram(prefix, scene);
+    if (!r.ok) {
+      if (r.kind === 'ambiguous') for (const c of r.candidates) visit(substitute(prefix, r.atom, r.role, colourRef(colourOf(c))));
+      else impossible ??= items.length > 1 ? `step ${r.atom + 1} ("${said(items[r.atom])}"): ${r.message}` : r.message;
+      return;
     }
-  }
+    if (prefix.length === items.length) {
+      const key = JSON.stringify(r.atoms);
+      if (!found.has(key)) found.set(key, { program: prefix, resolved: r.atoms });
+      return;
+    }
+    for (const a of perItem[prefix.length]) visit([...prefix, a]);
+  };
+  visit([]);
   return { found: [...found.values()], impossible };
 }
 
+/** The steps whose meaning differs between readings. */
+const openSteps = (found: Reading[]) =>
+  found[0].resolved.map((_, i) => i).filter((i) => new Set(found.map((f) => JSON.stringify(f.resolved[i]))).size > 1);
+
+/** Readings to offer: taking turns over the first open step's meanings, so each of them is among the options. */
+function spread(found: Reading[], at: number): Reading[] {
+  const groups = new Map<string, Reading[]>();
+  for (const f of found) {
+    const k = JSON.stringify(f.resolved[at]);
+    groups.set(k, [...(groups.get(k) ?? []), f]);
+  }
+  const out: Reading[] = [];
+  for (let round = 0; out.length < found.length; round++) for (const g of groups.values()) if (g[round]) out.push(g[round]);
+  return out;
+}
+
 function question(items: Item[], found: Reading[], text: string): string {
-  const at = found[0].resolved.findIndex((a, i) => found.some((f) => JSON.stringify(f.resolved[i]) !== JSON.stringify(a)));
+  const open = openSteps(found);
+  const at = open[0];
   const item = items[at];
+  if (open.length > 1) {
+    const steps = open.map((i) => `"${text.slice(items[i].start, items[i].end)}"`);
+    return `Several steps can be read more than one way (${steps.join(', ')}). Which reading do you mean?`;
+  }
   const said = `"${text.slice(item.start, item.end)}"`;
   const variants = new Set(found.map((f) => JSON.stringify(f.resolved[at])));
   const cubeAt = (f: Reading) => {
@@ -205,7 +228,7 @@ export function parse(text: unknown, scene: TableScene): ParseResult {
       const steps = program.map((atom, i) => ({ atom, resolved: resolved[i], text: trimmed.slice(items[i].start, items[i].end) }));
       return { kind: 'program', program, steps, unknownWords, corrections: reading.corrections };
     }
-    const options = found.slice(0, MAX_OPTIONS).map((f) => ({ label: describeProgram(f.program), program: f.program }));
+    const options = spread(found, openSteps(found)[0]).slice(0, MAX_OPTIONS).map((f) => ({ label: describeProgram(f.program), program: f.program }));
     return { kind: 'clarify', question: withNotes(question(items, found, trimmed)), options, unknownWords };
   } catch (e) {
     // Nothing above should throw; if it does, the person still gets an answer and the bug a message.

@@ -75,9 +75,11 @@ function sampleProgram(rng: Rng, start: World, length: number): { program: Progr
   let w = start;
   const free = new Set<CubeName>(CUBES.filter((c) => w.cubes[c]?.on === 'table'));
   // A cube that starts in the bowl or on the plate may go to the other one (not onto a cube: the expert
-  // stacks reliably only from the table).
+  // stacks reliably only from the table), and only while it is alone there: with a second cube beside it
+  // in the bowl the fingers cannot reach down around it (seed 1,000,053 of an earlier sampler).
   const inPlace = new Set<CubeName>(CUBES.filter((c) => w.cubes[c] && w.cubes[c]!.on !== 'table'));
-  const movable = (to: 'blue_bowl' | 'plate') => [...free, ...[...inPlace].filter((c) => w.cubes[c]!.on !== to)];
+  const alone = (c: CubeName) => CUBES.every((k) => k === c || w.cubes[k]?.on !== w.cubes[c]!.on);
+  const movable = (to: 'blue_bowl' | 'plate') => [...free, ...[...inPlace].filter((c) => w.cubes[c]!.on !== to && alone(c))];
   let pressed = false;
   const program: Program = [];
   const resolved: ResolvedAtom[] = [];

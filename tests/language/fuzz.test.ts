@@ -9,8 +9,12 @@ import { table } from './helpers';
 // Fuzzing: random and hostile strings always get an answer of the right shape, quickly, and every
 // program or option the parser offers can run on its scene.
 
-/** Generous for 2 shared CPU cores; a typical call takes well under a millisecond. */
-const MAX_MS = 50;
+/**
+ * Bounds per call, generous for 2 CPU cores shared with other work (a garbage collection or another
+ * process can stall any one call); a typical call takes well under a millisecond.
+ */
+const MAX_MS = 250;
+const MEDIAN_MS = 5;
 
 const VOCAB = [
   ...['put', 'place', 'stack', 'open', 'close', 'press', 'push', 'pull', 'pick up', 'drop', 'grab'],
@@ -59,19 +63,24 @@ function timed(text: unknown, scene: ReturnType<typeof table>): { r: ParseResult
   return { r, ms: performance.now() - t0 };
 }
 
+const median = (xs: number[]) => xs.slice().sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
 describe('fuzzing the parser', () => {
+  // The first call builds the typo index and warms the JIT.
+  parse('put the red cube in the bowl', table());
   const scenes = [table(), table({ drawer: -0.12 }), table({ without: ['green_cube', 'yellow_cube'] }), { objects: {}, drawer: 0 }];
 
   it('answers hostile strings', () => {
-    let worst = 0;
+    const times: number[] = [];
     for (const scene of scenes) {
       for (const s of HOSTILE) {
         const { r, ms } = timed(s, scene);
         checkShape(r, scene);
-        worst = Math.max(worst, ms);
+        times.push(ms);
       }
     }
-    expect(worst).toBeLessThan(MAX_MS);
+    expect(Math.max(...times)).toBeLessThan(MAX_MS);
+    expect(median(times)).toBeLessThan(MEDIAN_MS);
   });
 
   it('answers 3000 random word salads from its own vocabulary', () => {
@@ -87,8 +96,8 @@ describe('fuzzing the parser', () => {
       kinds[r.kind] += 1;
       times.push(ms);
     }
-    times.sort((a, b) => a - b);
-    expect(times[times.length - 1]).toBeLessThan(MAX_MS);
+    expect(Math.max(...times)).toBeLessThan(MAX_MS);
+    expect(median(times)).toBeLessThan(MEDIAN_MS);
     // The salads exercise every kind of answer.
     expect(kinds.program).toBeGreaterThan(50);
     expect(kinds.clarify).toBeGreaterThan(50);
@@ -97,13 +106,16 @@ describe('fuzzing the parser', () => {
 
   it('answers random characters, including every script and control characters', () => {
     const rng = new Rng(7);
+    const times: number[] = [];
     for (let k = 0; k < 1500; k++) {
       const n = rng.int(320);
       const text = Array.from({ length: n }, () => String.fromCodePoint(rng.next() < 0.7 ? 32 + rng.int(95) : rng.int(0x2ffff))).join('');
       const { r, ms } = timed(text, scenes[0]);
       checkShape(r, scenes[0]);
-      expect(ms).toBeLessThan(MAX_MS);
+      times.push(ms);
     }
+    expect(Math.max(...times)).toBeLessThan(MAX_MS);
+    expect(median(times)).toBeLessThan(MEDIAN_MS);
   });
 
   it('answers sampled instructions with one word dropped, doubled or misspelled', () => {

@@ -157,6 +157,14 @@ describe('ambiguity is asked about', () => {
     expect(r.unknownWords).toEqual(['bleu']);
   });
 
+  it('says so when several steps are open, and offers each meaning of the first', () => {
+    const r = parse('put the cube in the bowl, then put the cube on the plate', table());
+    expect(r.kind === 'clarify' && r.question).toMatch(/Several steps/);
+    if (r.kind !== 'clarify') return;
+    const firsts = new Set(r.options.map((o) => JSON.stringify(o.program[0])));
+    expect(firsts.size).toBe(4);
+  });
+
   it('needs no question when only one cube is left to mean', () => {
     expect(run('put the cube in the bowl', table({ without: ['red_cube', 'green_cube', 'blue_cube'] }))).toEqual([bowl('yellow')]);
   });
