@@ -1,6 +1,7 @@
 import { useSession } from '../state/session/context';
 import { useEpisodeStore } from '../state/episodeStore';
 import { InstructionTokens } from './InstructionTokens';
+import { Clarification, ProgramPlan } from './ProgramPlan';
 import { taskTitle } from './taskTitle';
 
 function MatchFeedback() {
@@ -82,6 +83,7 @@ export function InstructionBar() {
   const controller = useSession();
   const draft = useEpisodeStore((s) => s.instructionDraft);
   const chain = useEpisodeStore((s) => (s.info?.goals.length ?? 1) > 1);
+  const program = useEpisodeStore((s) => s.program !== null);
   const submit = () => void controller.submitInstruction(draft);
   return (
     <div className="instruction-bar">
@@ -108,12 +110,14 @@ export function InstructionBar() {
             if (e.key === 'Escape') (e.target as HTMLInputElement).blur();
           }}
         />
-        <button type="submit" className="button primary" data-testid="instruction-submit" title="Match the instruction to a task and run it (Enter)">
+        <button type="submit" className="button primary" data-testid="instruction-submit" title="Understand the instruction and run it (Enter)">
           Run instruction ⏎
         </button>
       </form>
       <InstructionTokens />
-      {chain && <div className="hint">This is a chain of five instructions (listed on the right); typing one starts a single-instruction task instead.</div>}
+      {chain && !program && <div className="hint">This is a chain of five instructions (listed on the right); typing one starts a single-instruction task instead.</div>}
+      <ProgramPlan />
+      <Clarification />
       <MatchFeedback />
     </div>
   );

@@ -2,7 +2,8 @@ import { create } from 'zustand';
 import type { InstructionMatch } from '../sim/instructions';
 import { isPlaying, nextRunState, type RunEvent, type RunState } from './session/runState';
 import { DEFAULT_TASK } from '../sim/tasks';
-import type { EpisodeInfo, PolicySource, StepRecord } from '../workers/protocol';
+import type { Program } from '../language/program';
+import type { EpisodeInfo, PolicySource, ProgramRequest, StepRecord } from '../workers/protocol';
 
 // What the panels show, updated at most once per control step. Per-frame data (interpolated poses, drag
 // positions) never goes through here: it lives in refs and plain objects read inside the render loop.
@@ -44,6 +45,12 @@ export interface EpisodeState {
   live: StepRecord | null;
   /** Feedback on the last typed instruction. */
   match: InstructionMatch | null;
+  /** The program understood from the typed instruction, run on the task's layout (null: the task's own goals). */
+  program: ProgramRequest | null;
+  /** What the parser understood, step by step, for the plan under the instruction box. */
+  understood: { steps: Array<{ text: string; label: string }>; unknownWords: string[] } | null;
+  /** The typed instruction has several readings here: the person picks one. */
+  clarification: { text: string; question: string; options: Array<{ label: string; program: Program }> } | null;
   notices: Notice[];
   /** Something other than the task ended this episode (a worker crash, a refused model output); the reason
    * is shown until the next load. */
@@ -71,6 +78,9 @@ export const useEpisodeStore = create<EpisodeState>(() => ({
   view: null,
   live: null,
   match: null,
+  program: null,
+  understood: null,
+  clarification: null,
   notices: [],
   crash: null,
 }));

@@ -1,6 +1,8 @@
 import type { CameraImages, PolicyDecision, PolicySource } from '../engine/types';
 import type { ExecutionMode } from '../policy/execution';
 import type { InferRequest, InferResult } from './policyProtocol';
+import type { Program } from '../language/program';
+import type { InitialState } from '../sim/env';
 import type { EpisodeStatus, StepOutcome } from '../sim/episode';
 import type { Vec3 } from '../sim/math';
 import type { PoseFrame, SceneDescription } from '../sim/sceneDescription';
@@ -37,6 +39,19 @@ export interface EpisodeInfo {
   policy: PolicySource;
   /** Bodies a person may drag with the mouse (free objects and the drawer). */
   draggable: DraggableBody[];
+  /** The layout the episode starts from: typed instructions are read against it (src/language/parse.ts). */
+  init: InitialState;
+  /** An open program's whole sentence (its goals hold each step's words). */
+  text?: string;
+}
+
+/** A program parsed from a person's words, to run on the task's layout in place of the task's goals. */
+export interface ProgramRequest {
+  program: Program;
+  /** Each step's words: what the policy reads while that step is the goal. */
+  texts: string[];
+  /** The whole sentence as typed. */
+  text: string;
 }
 
 /**
@@ -90,6 +105,8 @@ export interface LoadRequest {
   instruction?: string;
   policy: PolicySource;
   execution?: ExecutionRequest;
+  /** Run this program on the task's layout instead of the task's own goals. */
+  program?: ProgramRequest;
 }
 
 export interface LoadResult {

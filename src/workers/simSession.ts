@@ -8,6 +8,7 @@ import { ExpertPolicy } from '../sim/expertPolicy';
 import type { Vec3 } from '../sim/math';
 import { describeScene, poseFrame, type PoseFrame, type SceneDescription } from '../sim/sceneDescription';
 import { getEpisodeSource } from '../engine/catalog';
+import { programToSpec } from '../language/judge';
 import type { EpisodeSpec } from '../sim/tasks';
 import { OBJECTS } from '../sim/vocab';
 import { springForces, type Drag } from './dragSpring';
@@ -124,9 +125,11 @@ export class SimSession {
     this.epoch += 1;
     const epoch = this.epoch;
     const task = getEpisodeSource(req.taskId);
-    const spec = task.sample(req.seed);
+    const sampled = task.sample(req.seed);
+    // A typed program runs on the task's layout; a typed sentence that is no program only rewords a one-goal task.
+    const spec = req.program ? { ...programToSpec(req.program.program, sampled.init, req.seed, req.program.texts), taskId: task.id, text: req.program.text } : sampled;
     const typed = req.instruction?.trim();
-    if (typed && spec.goals.length === 1) spec.goals[0] = { ...spec.goals[0], instruction: typed };
+    if (!req.program && typed && spec.goals.length === 1) spec.goals[0] = { ...spec.goals[0], instruction: typed };
     this.spec = spec;
     if (req.execution) this.setExecution(req.execution);
     const episode = new Episode(this.env, spec);
@@ -142,6 +145,8 @@ export class SimSession {
       goals: spec.goals.map((g) => ({ instruction: g.instruction, plan: g.plan, stepLimit: g.stepLimit })),
       policy: req.policy,
       draggable: this.draggableBodies(),
+      init: spec.init,
+      ...(spec.text !== undefined ? { text: spec.text } : {}),
     };
     this.loop = this.makeLoop(episode, req.policy);
     await this.loop.policy.reset();

@@ -1,9 +1,15 @@
+import { parse, type ParseResult } from '../../language/parse';
+import { describeResolved, type Program } from '../../language/program';
+import { resolveProgram } from '../../language/resolve';
 import { matchInstruction } from '../../sim/instructions';
 import { DEFAULT_TASK } from '../../sim/tasks';
+import type { ProgramRequest } from '../../workers/protocol';
 import { pushNotice, useEpisodeStore } from '../episodeStore';
 import type { UrlState } from '../urlParams';
 
-// From typed words to an episode: match an instruction to a task (or explain why not), load it, run it.
+// From typed words to an episode. A sentence that names one of the twenty tasks loads that task (its id,
+// seeds and links stay as they were); any other sentence is parsed into a program (src/language/parse.ts)
+// on the layout on screen: run it, ask which reading was meant, or say why it cannot be done.
 
 const set = useEpisodeStore.setState;
 const get = useEpisodeStore.getState;
@@ -19,39 +25,85 @@ export class InstructionFlow {
   constructor(private readonly host: InstructionHost) {}
 
   /** What a link asks for: the task to load, the instruction to give it and whether to run. */
-  fromLink(url: UrlState): { taskId: string; instruction: string; autorun: boolean } {
+  fromLink(url: UrlState): { taskId: string; instruction: string; autorun: boolean; parseAfterLoad: boolean } {
     let taskId = url.task ?? DEFAULT_TASK;
     let instruction = url.instruction;
     let autorun = url.autorun;
+    let parseAfterLoad = false;
     // A link naming a task that does not exist runs nothing: what it asked for cannot be done.
     if (url.task === undefined) autorun = false;
     if (url.instruction) {
       const m = matchInstruction(url.instruction);
-      set({ match: m });
-      if (!url.task) {
-        if (m.best) taskId = m.best.taskId;
-        else {
-          // Show the message and the suggestions; do not run something the link did not ask for.
-          instruction = '';
-          autorun = false;
-        }
-      } else if (m.best && m.best.taskId !== url.task) {
-        pushNotice('warning', `The instruction reads like "${m.best.title}", but the link asks for ${url.task}; running ${url.task} with the typed instruction.`);
+      if (!url.task && m.best) {
+        taskId = m.best.taskId;
+        set({ match: m });
+      } else if (url.task && m.best && m.best.taskId === url.task) {
+        set({ match: m });
+      } else {
+        // Not one of the named tasks as worded: read it as a program on the task's layout once it is loaded.
+        instruction = '';
+        parseAfterLoad = true;
       }
     }
-    return { taskId, instruction, autorun };
+    return { taskId, instruction, autorun, parseAfterLoad };
   }
 
-  /** Match the typed instruction to a task; on a match, load it and run. Returns whether it matched. */
+  /**
+   * Understand a typed instruction and act on it: a named task loads (and runs), a program loads on the
+   * layout on screen (and runs), an ambiguous one asks, an impossible one says why. Returns whether
+   * something was loaded.
+   */
   async submit(text: string, autorun = true): Promise<boolean> {
     const m = matchInstruction(text);
-    set({ match: m });
-    if (!m.best) return false;
+    if (m.best) {
+      set({ match: m, program: null, understood: null, clarification: null });
+      this.host.pause();
+      set({ taskId: m.best.taskId, instruction: m.text });
+      await this.host.load();
+      if (autorun) await this.host.run();
+      return true;
+    }
+    const init = get().info?.init;
+    const r: ParseResult = init ? parse(text, init) : { kind: 'refuse', message: 'the simulator is still loading', unknownWords: [] };
+    if (r.kind === 'program') {
+      set({ match: null, clarification: null, understood: { steps: r.steps.map((s) => ({ text: s.text, label: describeResolved(s.resolved) })), unknownWords: r.unknownWords } });
+      return this.runProgram({ program: r.program, texts: r.steps.map((s) => s.text), text: text.trim() }, autorun);
+    }
+    if (r.kind === 'clarify') {
+      set({ match: null, understood: null, clarification: { text: text.trim(), question: r.question, options: r.options } });
+      return false;
+    }
+    // Neither a task nor a program: the parser's reason, with the closest named tasks as suggestions.
+    set({ match: { ...m, message: r.message }, understood: null, clarification: null });
+    return false;
+  }
+
+  /** The person picked a reading of an ambiguous instruction. */
+  async choose(option: number, autorun = true): Promise<boolean> {
+    const c = get().clarification;
+    const init = get().info?.init;
+    const chosen = c?.options[option];
+    if (!c || !chosen || !init) return false;
+    const r = resolveProgram(chosen.program, init);
+    if (!r.ok) {
+      pushNotice('error', 'That reading no longer fits the table; type the instruction again.');
+      return false;
+    }
+    set({ clarification: null, understood: { steps: r.atoms.map((a) => ({ text: describeResolved(a), label: describeResolved(a) })), unknownWords: [] } });
+    return this.runProgram({ program: chosen.program, texts: r.atoms.map(describeResolved), text: c.text }, autorun);
+  }
+
+  private async runProgram(req: ProgramRequest, autorun: boolean): Promise<boolean> {
     this.host.pause();
-    set({ taskId: m.best.taskId, instruction: m.text });
+    set({ program: req, instruction: req.text });
     await this.host.load();
     if (autorun) await this.host.run();
     return true;
+  }
+
+  /** A program the person edited or picked elsewhere (kept for replays of the same layout). */
+  current(): Program | null {
+    return get().program?.program ?? null;
   }
 
   /**
@@ -62,7 +114,7 @@ export class InstructionFlow {
     const s = get();
     if (s.policy !== 'model' || !text.trim() || (s.info?.goals.length ?? 1) > 1) return;
     this.host.pause();
-    set({ instruction: text.trim(), match: null });
+    set({ instruction: text.trim(), match: null, program: null, understood: null });
     await this.host.load();
     await this.host.run();
   }

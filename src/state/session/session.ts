@@ -23,6 +23,7 @@ import { UrlSync } from './urlSync';
 // the run state is the state machine in runState.ts. The control loop itself runs in the sim worker.
 
 const set = useEpisodeStore.setState;
+const NO_PROGRAM = { program: null, understood: null, clarification: null };
 const get = useEpisodeStore.getState;
 const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
@@ -95,7 +96,7 @@ export class EpisodeSession {
   async boot(search: string): Promise<void> {
     const link = this.url.parse(search);
     for (const w of link.warnings) pushNotice('warning', w);
-    const { taskId, instruction, autorun } = this.instructions.fromLink(link);
+    const { taskId, instruction, autorun, parseAfterLoad } = this.instructions.fromLink(link);
     set({ taskId, seed: link.seed, instruction, instructionDraft: link.instruction, policy: link.policy, modelAvailable: true });
     // The model loads in its worker while the simulator starts when it is the policy; when the expert is,
     // the model follows once the episode is on screen, so the two do not compete for the CPU at start-up.
@@ -109,8 +110,13 @@ export class EpisodeSession {
     }
     await this.load();
     modelLoad ??= this.loadModel();
-    // An instruction from the link that matched nothing stays in the box, next to the message about it.
-    if (link.instruction && !instruction) set({ instructionDraft: link.instruction });
+    if (parseAfterLoad) {
+      // The link's words are read against the layout now on screen: a program runs, else the box says why.
+      set({ instructionDraft: link.instruction });
+      if (autorun && get().policy === 'model') await modelLoad;
+      await this.instructions.submit(link.instruction, autorun);
+      return;
+    }
     if (!autorun) return;
     // An autorun link for the model waits for it; if it fails to load, the expert runs instead.
     if (get().policy === 'model') await modelLoad;
@@ -211,7 +217,7 @@ export class EpisodeSession {
   private async loadNow(): Promise<void> {
     // (load() already waited for the previous load or branch.)
     if (this.restartingSim) await this.restartingSim;
-    const { taskId, seed, instruction, policy } = get();
+    const { taskId, seed, instruction, policy, program } = get();
     if (!isTaskId(taskId)) {
       pushNotice('error', `There is no task "${taskId}"; showing ${DEFAULT_TASK} instead.`);
       set({ taskId: DEFAULT_TASK });
@@ -222,10 +228,10 @@ export class EpisodeSession {
     usePolicyStore.setState({ awaiting: null });
     try {
       const execution = executionRequest(usePolicyStore.getState().execution);
-      const res = await this.sim.call((api) => api.load({ taskId, seed, instruction: instruction || undefined, policy, execution }));
+      const res = await this.sim.call((api) => api.load({ taskId, seed, instruction: instruction || undefined, policy, execution, ...(program ? { program } : {}) }));
       this.epoch = res.epoch;
       const typedApplies = res.info.goals.length === 1;
-      set({ info: res.info, crash: null, instructionDraft: instruction && typedApplies ? instruction : res.info.goals[0].instruction });
+      set({ info: res.info, crash: null, instructionDraft: res.info.text ?? (instruction && typedApplies ? instruction : res.info.goals[0].instruction) });
       this.recording.start(res.record);
       dispatchRun({ type: 'loaded' });
       this.url.update();
@@ -305,13 +311,14 @@ export class EpisodeSession {
   async setTask(taskId: string): Promise<void> {
     if (!isTaskId(taskId)) return;
     this.pause();
-    set({ taskId, instruction: '', match: null });
+    set({ taskId, instruction: '', match: null, ...NO_PROGRAM });
     await this.load();
   }
 
   async setSeed(seed: number): Promise<void> {
     this.pause();
-    set({ seed });
+    // Another layout: a program read on the old one may name other cubes here.
+    set({ seed, ...(get().program ? { instruction: '', ...NO_PROGRAM } : {}) });
     await this.load();
   }
 
@@ -332,6 +339,9 @@ export class EpisodeSession {
   submitInstruction(text: string, autorun = true): Promise<boolean> {
     return this.instructions.submit(text, autorun);
   }
+  chooseClarification(option: number): Promise<boolean> {
+    return this.instructions.choose(option);
+  }
   runTextOnCurrentTask(text: string): Promise<void> {
     return this.instructions.runTextOnCurrentTask(text);
   }
@@ -339,7 +349,7 @@ export class EpisodeSession {
     return this.setTask(taskId);
   }
   dismissMatch(): void {
-    set({ match: null });
+    set({ match: null, clarification: null });
   }
   shareUrl(): string {
     return this.url.shareUrl();

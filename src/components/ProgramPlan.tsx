@@ -1,0 +1,60 @@
+import { useSession } from '../state/session/context';
+import { useEpisodeStore } from '../state/episodeStore';
+
+// What was understood from a typed instruction, before anything moves: the program as numbered steps (the
+// current one marked while it runs), the words that were not understood, and what the policy reads for each
+// step. Under it, when the words allow several readings, the question and one button per reading.
+
+export function ProgramPlan() {
+  const understood = useEpisodeStore((s) => s.understood);
+  const goals = useEpisodeStore((s) => s.info?.goals ?? null);
+  const text = useEpisodeStore((s) => s.info?.text ?? null);
+  const current = useEpisodeStore((s) => s.live?.outcome.goalIndex ?? 0);
+  const completed = useEpisodeStore((s) => s.live?.outcome.completed ?? 0);
+  const policy = useEpisodeStore((s) => s.policy);
+  if (!understood || !goals || text === null) return null;
+  return (
+    <div className="program-plan" data-testid="program-plan" role="status" aria-label="What the robot understood">
+      <span className="program-title">Understood {understood.steps.length === 1 ? 'one step' : `${understood.steps.length} steps`}:</span>
+      <ol className="program-steps">
+        {understood.steps.map((s, i) => (
+          <li
+            key={i}
+            data-testid="program-step"
+            className={`program-step ${i < completed ? 'done' : i === current ? 'current' : ''}`}
+            title={policy === 'model' ? `the policy reads: “${goals[i]?.instruction ?? s.text}”` : undefined}
+          >
+            <span className="program-step-label">{s.label}</span>
+            {policy === 'model' && <span className="program-step-reads">the policy reads “{goals[i]?.instruction ?? s.text}”</span>}
+          </li>
+        ))}
+      </ol>
+      {understood.unknownWords.length > 0 && (
+        <span className="program-unknown" data-testid="program-unknown">
+          not understood, ignored: {understood.unknownWords.map((w) => `“${w}”`).join(', ')}
+        </span>
+      )}
+    </div>
+  );
+}
+
+export function Clarification() {
+  const controller = useSession();
+  const c = useEpisodeStore((s) => s.clarification);
+  if (!c) return null;
+  return (
+    <div className="clarification" data-testid="clarification" role="alertdialog" aria-label="Which did you mean?">
+      <span className="clarification-question">{c.question}</span>
+      <div className="clarification-options">
+        {c.options.map((o, i) => (
+          <button key={i} type="button" className="button suggestion" data-testid="clarification-option" onClick={() => void controller.chooseClarification(i)}>
+            {o.label}
+          </button>
+        ))}
+        <button type="button" className="link-button" onClick={() => controller.dismissMatch()} aria-label="Dismiss">
+          ×
+        </button>
+      </div>
+    </div>
+  );
+}
