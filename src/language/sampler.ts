@@ -13,8 +13,9 @@ import { afterAtom, drawerIsClosed, drawerIsOpen, referent, worldOf, type World 
 // and spatial references, and a wording of it. Two deterministic splits keep some compositions and some
 // wordings out of training (docs/language.md):
 // - train: no held-out composition and no held-out wording;
-// - heldout: at least one of either (`heldout` says which);
-// - all: anything.
+// - heldout: per seed, either held-out compositions in train wordings or train compositions in held-out
+//   wordings (`heldout` names them);
+// - all: any composition; half the seeds in train wordings, half in all wordings.
 // Programs stay within what the scripted expert does reliably: each cube is moved at most once, only cubes
 // still on the table are moved or stacked on, and a cube that has another stacked on it stays put.
 
@@ -142,6 +143,11 @@ const LENGTH_WEIGHTS = [2, 3, 3, 2, 1.5];
 
 export function sampleOpenEpisode(seed: number, split: Split = 'all'): OpenEpisode {
   const root = new Rng(seed);
+  // One draw per seed, from a stream of its own (the attempts' streams stay as they are): a held-out sample
+  // is new in its composition or in its wording, half and half, never both, so results can be told apart;
+  // half of `all` is worded with the train wordings only.
+  const coin = new Rng(seed).fork(0x5eed).next() < 0.5;
+  const allowHeldoutWords = split === 'all' ? coin : split === 'heldout' && !coin;
   for (let attempt = 0; attempt < 400; attempt++) {
     const rng = root.fork(attempt + 1);
     const drawerOpen = rng.next() < 0.5;
@@ -150,11 +156,12 @@ export function sampleOpenEpisode(seed: number, split: Split = 'all'): OpenEpiso
     let x = rng.next() * LENGTH_WEIGHTS.reduce((a, b) => a + b, 0);
     const length = 1 + Math.max(0, LENGTH_WEIGHTS.findIndex((p) => (x -= p) < 0));
     const { program } = sampleProgram(rng.fork(2), worldOf(init), Math.min(length, MAX_ATOMS));
-    const wording = renderProgram(program, rng.fork(3), split !== 'train');
-    const heldout = [...heldoutCompositions(program), ...wording.heldout];
+    const wording = renderProgram(program, rng.fork(3), allowHeldoutWords);
     if (wording.text.length > MAX_CHARS) continue;
-    if (split === 'train' && heldout.length) continue;
-    if (split === 'heldout' && !heldout.length) continue;
+    const compositions = heldoutCompositions(program);
+    if (split === 'train' && compositions.length) continue;
+    if (split === 'heldout' && (allowHeldoutWords ? compositions.length > 0 || wording.heldout.length === 0 : compositions.length === 0)) continue;
+    const heldout = [...compositions, ...wording.heldout];
     return { spec: programToSpec(program, init, seed, wording.steps), program, text: wording.text, heldout };
   }
   throw new Error(`no ${split} episode found for seed ${seed}`);

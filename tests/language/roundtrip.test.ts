@@ -85,6 +85,18 @@ describe('the sampler', () => {
     }
   });
 
+  it('holds a heldout sample out by its composition or by its wording, half and half', () => {
+    const kinds = { composition: 0, wording: 0 };
+    for (let seed = 0; seed < 200; seed++) {
+      const h = sampleOpenEpisode(EVAL + seed, 'heldout').heldout;
+      const comp = h.filter((x) => /^(pair|order):/.test(x)).length;
+      expect(comp === 0 || comp === h.length, h.join(', ')).toBe(true);
+      kinds[comp ? 'composition' : 'wording'] += 1;
+    }
+    expect(kinds.composition).toBeGreaterThan(70);
+    expect(kinds.wording).toBeGreaterThan(70);
+  });
+
   it('holds out real pairs and orders that do occur', () => {
     const seen = new Set<string>();
     for (let seed = 0; seed < 600; seed++) for (const h of heldoutCompositions(sampleOpenEpisode(EVAL + seed, 'heldout').program)) seen.add(h.split(':')[0]);
