@@ -131,6 +131,7 @@ test('model: approval mode waits for Accept or Enter; k and ACT ensembling chang
   s = await state(page);
   steps = await stepDecisions(page);
   const ens = steps.filter((d) => d.step >= from && d.step < s.step);
+  t.log(`ensemble from ${from} to ${s.step}: ${steps.slice(Math.max(0, from - 3)).map((d) => `${d.step}@${d.predictedAt}`).join(' ')}`);
   for (const d of ens) assertEqual(d.predictedAt, d.step, `step ${d.step}: predicted at its own step`);
   const averaged = ens.slice(1).some((d) => {
     const exec = steps[d.step + 1].executed!;

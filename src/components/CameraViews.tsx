@@ -261,13 +261,16 @@ export function CameraViews() {
       const view = useEpisodeStore.getState().view;
       if (!view) return;
       if (force || view.frame !== lastFrame) {
-        // The pixels were rendered in the sim worker with the step: the model's exact input, drawn as is.
-        const images = view.images;
-        if (images) for (const cam of CAMERAS) {
-          const c = pixelRefs.current[cam];
-          if (c) putImage(c, images[cam]);
-        }
+        // Rendered in the sim worker: with the step where the model looked (its exact input), on request
+        // otherwise. Only the pixels of the step still on screen are drawn when they arrive.
         lastFrame = view.frame;
+        void controller.cameraImages(view).then((images) => {
+          if (!images || useEpisodeStore.getState().view?.frame !== view.frame) return;
+          for (const cam of CAMERAS) {
+            const c = pixelRefs.current[cam];
+            if (c) putImage(c, images[cam]);
+          }
+        });
       }
       if (force || view.decision !== lastDecision) {
         const ui = useUiStore.getState();
@@ -317,7 +320,7 @@ export function CameraViews() {
       unsubUi();
       window.removeEventListener('resize', onResize);
     };
-  }, [scene]);
+  }, [scene, controller]);
 
   return (
     <section className="panel cameras" aria-label="Policy camera views">

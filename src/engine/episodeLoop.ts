@@ -13,8 +13,13 @@ import type { CameraImages, PolicyDecision, PolicyStep, StepPolicy } from './typ
 // `step()` executes the pending decision and makes the next record.
 
 export interface LoopHooks {
-  /** The policy cameras' pixels at the current state; null when they cannot be rendered. */
+  /**
+   * The policy cameras' pixels at the current state; null when they cannot be rendered. Called only when
+   * the policy reads them (a chunked model at its inference steps), or at every state with `eagerImages`.
+   */
   images?(): CameraImages | null;
+  /** Render every state, whether the policy looks or not (datagen records every frame). */
+  eagerImages?: boolean;
   /** Every state, once its decision is made (or once the episode is over at it). */
   onRecord?(rec: LoopRecord): void;
   /** What actually executes for a decided action (datagen's DART noise); the record keeps the clean one. */
@@ -114,19 +119,37 @@ export class EpisodeLoop {
     const ep = this.episode;
     this.pending = null;
     if (!ep.done) this.driver?.beforeStep(ep);
-    const t0 = performance.now();
-    // The final state is rendered too: it is what a person sees last in the camera views.
-    const images = this.hooks.images ? this.hooks.images() : null;
-    const t1 = performance.now();
-    this.timing.render += t1 - t0;
-    if (ep.done) return this.emit(action, null, images, label);
+    // Rendering is the dearest stage (a software rasteriser takes far longer than the physics): pixels are
+    // made when the policy reads them, once per state.
+    let rendered: CameraImages | null | undefined;
+    let renderMs = 0;
+    const images = (): CameraImages | null => {
+      if (rendered !== undefined) return rendered;
+      const t0 = performance.now();
+      rendered = this.hooks.images ? this.hooks.images() : null;
+      renderMs = performance.now() - t0;
+      this.timing.render += renderMs;
+      return rendered;
+    };
+    if (this.hooks.eagerImages) images();
+    if (ep.done) return this.emit(action, null, rendered ?? null, label);
     let decided: PolicyStep;
+    const t1 = performance.now();
     try {
-      decided = await this.policy.act({ step: ep.step, instruction: ep.instruction, images, proprio: ep.env.proprio(), episode: ep });
+      decided = await this.policy.act({
+        step: ep.step,
+        instruction: ep.instruction,
+        get images() {
+          return images();
+        },
+        proprio: ep.env.proprio(),
+        episode: ep,
+      });
     } catch (e) {
       decided = { action: [], decision: null, fault: `policy error: ${e instanceof Error ? e.message : String(e)}` };
     }
-    this.timing.policy += performance.now() - t1;
+    // A render the policy asked for is counted as rendering, not as the policy's time.
+    this.timing.policy += performance.now() - t1 - (this.hooks.eagerImages ? 0 : renderMs);
     const fault = decided.fault ?? actionFault(decided.action);
     if (fault) {
       decided = { ...decided, fault };
@@ -134,7 +157,7 @@ export class EpisodeLoop {
     } else {
       this.pending = decided;
     }
-    return this.emit(action, decided, images, label);
+    return this.emit(action, decided, rendered ?? null, label);
   }
 
   private emit(action: number[] | null, decided: PolicyStep | null, images: CameraImages | null, label?: PolicyDecision | null): LoopRecord {

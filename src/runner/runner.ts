@@ -130,6 +130,8 @@ async function runEpisode(opts: RunEpisodeOptions): Promise<RunnerEpisodeResult>
     },
   };
   if (recorder || policy.needsImages) {
+    // Datagen records every frame; a model only looks at its inference steps.
+    hooks.eagerImages = !!recorder;
     hooks.images = () => {
       frame = poseFrame(env, frame);
       if (randomization) jitterCameras(frame.cameras, randomization.cameraJitter);

@@ -78,7 +78,8 @@ export interface StepRecord {
   perturbed: boolean;
   /** Wall time the worker spent on this control step (physics + controller + policy + cameras), ms. */
   computeMs: number;
-  /** The policy cameras at this state (the model's exact input); null where WebGL is missing. */
+  /** The policy cameras at this state when a policy looked at them (the model's exact input); otherwise null,
+   * and the camera views ask the worker to render the frame when they show it. */
   images: CameraImages | null;
 }
 
@@ -137,7 +138,8 @@ export interface SimWorkerApi {
   load(req: LoadRequest): Promise<LoadResult>;
   /** Run at `speed` until the episode ends, a prediction waits for approval, or `pause`. */
   play(speed: number): void;
-  pause(): void;
+  /** Stop after the step in progress; resolves (and announces 'idle') once its record is out. */
+  pause(): Promise<void>;
   setSpeed(speed: number): void;
   /** Exactly one control step (accepting a prediction that waits for approval); the new step, or null.
    * Its record arrives as an event, like every other. */
@@ -152,6 +154,8 @@ export interface SimWorkerApi {
   dragStart(d: DragStart): void;
   dragMove(target: Vec3): void;
   dragEnd(): void;
+  /** The policy cameras for a recorded pose frame (records carry pixels only where a policy looked). */
+  renderFrame(frame: PoseFrame): Promise<CameraImages | null>;
   /** Liveness check for the main thread's watchdog. */
   ping(): number;
   /** Fault injection: 'crash' throws outside any call; 'close' ends the worker silently (as an OOM kill would). */

@@ -29,6 +29,7 @@ const api: SimWorkerApi = {
   dragStart: (d) => session.dragStart(d),
   dragMove: (t) => session.dragMove(t),
   dragEnd: () => session.dragEnd(),
+  renderFrame: async (frame) => session.renderFrame(frame),
   ping: () => session.ping(),
   injectFault(kind) {
     if (kind === 'close') setTimeout(() => self.close());

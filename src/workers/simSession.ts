@@ -315,10 +315,14 @@ export class SimSession {
     this.schedule();
   }
 
-  pause(): void {
+  /** Stop after the step in progress; 'idle' is announced once that step's record is out, so nothing follows it. */
+  async pause(): Promise<void> {
     const was = this.playing;
     this.stop();
-    if (was) this.emitPhase(this.loop?.done ? 'done' : 'idle');
+    if (!was) return;
+    while (this.busy) await this.busy;
+    // A new run may have started meanwhile; then it speaks for itself.
+    if (!this.playing) this.emitPhase(this.loop?.done ? 'done' : 'idle');
   }
 
   /** Stop the loop after the step in progress; a pending approval is withdrawn. */
@@ -458,6 +462,20 @@ export class SimSession {
 
   dragEnd(): void {
     this.drag = null;
+  }
+
+  /**
+   * The policy cameras for a recorded pose frame, for display: steps whose pixels no policy needed are
+   * rendered only when a person looks at them (null without WebGL).
+   */
+  renderFrame(frame: PoseFrame): CameraImages | null {
+    if (!this.cameras) return null;
+    try {
+      const images = this.cameras.render(frame);
+      return this.transfer(images, Object.values(images).map((a) => a.buffer));
+    } catch {
+      return null;
+    }
   }
 
   ping(): number {

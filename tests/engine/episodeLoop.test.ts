@@ -92,7 +92,7 @@ describe('EpisodeLoop', () => {
     expect(loop.episode.step).toBe(1);
   });
 
-  it('hooks: images before the decision, DART-style executed actions, forces once per step', async () => {
+  it('hooks: pixels when the policy reads them, DART-style executed actions, forces once per step', async () => {
     const order: string[] = [];
     let forces = 0;
     const policy = fixed([0, 0, 0.01, 0, 0, 0, -1], {

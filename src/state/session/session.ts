@@ -1,4 +1,5 @@
 import * as Comlink from 'comlink';
+import type { CameraImages } from '../../engine/types';
 import type { Vec3 } from '../../sim/math';
 import type { SceneDescription } from '../../sim/sceneDescription';
 import { DEFAULT_TASK, isTaskId } from '../../sim/tasks';
@@ -353,6 +354,23 @@ export class EpisodeSession {
   }
   shareUrl(): string {
     return this.url.shareUrl();
+  }
+
+  // ---------------------------------------------------------------- camera pixels
+  private pixels = new WeakMap<StepRecord, Promise<CameraImages | null>>();
+
+  /**
+   * The policy cameras of a record: its own pixels where a policy looked at them, otherwise rendered by the
+   * sim worker from the record's poses when a view shows it (once per record).
+   */
+  cameraImages(rec: StepRecord): Promise<CameraImages | null> {
+    if (rec.images) return Promise.resolve(rec.images);
+    let p = this.pixels.get(rec);
+    if (!p) {
+      p = this.sim.alive ? this.sim.api.renderFrame(rec.frame).catch(() => null) : Promise.resolve(null);
+      this.pixels.set(rec, p);
+    }
+    return p;
   }
 
   // ---------------------------------------------------------------- timeline
