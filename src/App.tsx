@@ -40,7 +40,7 @@ function useShortcuts(): void {
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, []);
+  }, [controller]);
 }
 
 export function App() {
