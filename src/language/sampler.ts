@@ -72,6 +72,9 @@ const ATOM_WEIGHTS: Array<[AtomKind | 'stack' | 'plate', number]> = [
   ['place', 3], ['plate', 3], ['stack', 2], ['open_drawer', 1], ['close_drawer', 1], ['press_button', 1.5],
 ];
 
+/** Cubes the expert sets down reliably side by side in the bowl and on the plate. */
+const CAPACITY = { blue_bowl: 3, plate: 2 };
+
 function sampleProgram(rng: Rng, start: World, length: number): { program: Program; resolved: ResolvedAtom[] } {
   let w = start;
   const free = new Set<CubeName>(CUBES.filter((c) => w.cubes[c]?.on === 'table'));
@@ -80,7 +83,10 @@ function sampleProgram(rng: Rng, start: World, length: number): { program: Progr
   // in the bowl the fingers cannot reach down around it (seed 1,000,053 of an earlier sampler).
   const inPlace = new Set<CubeName>(CUBES.filter((c) => w.cubes[c] && w.cubes[c]!.on !== 'table'));
   const alone = (c: CubeName) => CUBES.every((k) => k === c || w.cubes[k]?.on !== w.cubes[c]!.on);
-  const movable = (to: 'blue_bowl' | 'plate') => [...free, ...[...inPlace].filter((c) => w.cubes[c]!.on !== to && alone(c))];
+  // A third cube on the plate (or a fourth in the bowl) has to be set down against the others and the
+  // expert misses it (seed 1,000,172: the fingers land on a cube already there).
+  const room = (to: 'blue_bowl' | 'plate') => CUBES.filter((k) => w.cubes[k]?.on === to).length < CAPACITY[to];
+  const movable = (to: 'blue_bowl' | 'plate') => (room(to) ? [...free, ...[...inPlace].filter((c) => w.cubes[c]!.on !== to && alone(c))] : []);
   let pressed = false;
   const program: Program = [];
   const resolved: ResolvedAtom[] = [];
