@@ -8,7 +8,8 @@ import { UsageError } from '../../scripts/lib/evalBackends';
 import type { EvalReport } from '../../scripts/lib/evalReport';
 import type { TabletopEnv } from '../../src/sim/env';
 import { expertStepPolicy, runEpisode } from '../../src/sim/rollout';
-import { SUITES, tasksInSuite } from '../../src/sim/tasks';
+import { EVAL_SUITES } from '../../src/engine/catalog';
+import { tasksInSuite } from '../../src/sim/tasks';
 import { sharedEnv } from './helpers';
 
 // `npm run eval`: argument validation (exit code 2 with the valid names), the JSON report of docs/architecture.md
@@ -58,7 +59,7 @@ describe('eval arguments', () => {
   });
 
   it.each([
-    [['--suite', 'bogus'], `unknown suite "bogus". Valid suites: ${[...SUITES, 'all'].join(', ')}`],
+    [['--suite', 'bogus'], `unknown suite "bogus". Valid suites: ${[...EVAL_SUITES, 'all'].join(', ')}`],
     [['--trials', '3'], 'Valid suites'],
     [['--suite', 'goal', '--task', 'goal/fly'], 'unknown task "goal/fly". Valid tasks: spatial/left_cube_to_bowl'],
     [['--suite', 'goal', '--task', 'object/red_to_bowl'], 'is not in suite "goal". Its tasks: goal/open_drawer'],
@@ -82,7 +83,7 @@ describe('eval CLI', () => {
   it('exits with code 2 and lists the valid suites for an unknown suite', () => {
     const r = evalCli(['--suite', 'kitchen']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('unknown suite "kitchen". Valid suites: spatial, object, goal, long, chains, all');
+    expect(r.stderr).toContain('unknown suite "kitchen". Valid suites: spatial, object, goal, long, chains, open, all');
     expect(r.stderr).toContain('usage: npm run eval');
   });
 
@@ -112,6 +113,21 @@ describe('eval CLI', () => {
     // The CLI runs exactly the library's episodes.
     const direct = await runEpisode(env, 'goal/press_button', 1_000_201, expertStepPolicy());
     expect(rep.episodes[3]).toMatchObject({ steps: direct.steps, success: direct.success, reason: direct.reason });
+  });
+
+  it('runs the open suite on a split, with success by program length and by atom type', () => {
+    const rep = evalJson(['--suite', 'open', '--split', 'heldout', '--trials', '3', '--seed', '1000000']);
+    expect(rep.suite).toBe('open/heldout');
+    expect(rep.tasks.map((t) => t.id)).toEqual(['open/heldout']);
+    expect(rep.episodes).toHaveLength(3);
+    for (const e of rep.episodes) expect(e.text!.length).toBeGreaterThan(0);
+    const byLength = rep.open!.by_length;
+    expect(byLength.reduce((a, l) => a + l.episodes, 0)).toBe(3);
+    // The report's figures are the per-episode records, summed.
+    const attempted = rep.open!.by_atom.reduce((a, x) => a + x.attempted, 0);
+    expect(attempted).toBe(rep.episodes.reduce((a, e) => a + Math.min(e.completed + 1, e.atoms!.length), 0));
+    expect(() => parseEvalArgs(['--suite', 'goal', '--split', 'heldout'])).toThrow(/--split only applies to --suite open/);
+    expect(() => parseEvalArgs(['--suite', 'open', '--split', 'test'])).toThrow(/unknown split "test"/);
   });
 
   it('reports chains as average completed length and per-length counts', () => {
