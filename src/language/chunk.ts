@@ -26,6 +26,8 @@ export interface Mention {
   colours: Colour[];
   otherColours: string[];
   mods: Mod[];
+  /** "all the cubes". */
+  all: boolean;
   /** Coordinated descriptions sharing this head: "the red and the blue cubes". */
   also: Array<Pick<Mention, 'colours' | 'otherColours' | 'mods'>>;
   start: number;
@@ -53,6 +55,7 @@ export function chunk(tokens: Token[]): Chunked {
   let also: Mention['also'] = [];
   let prep: Prep | null = null;
   let dir = false;
+  let all = false;
   let adjStart = -1;
   /** A postmodifier ("next to", "closest to") waiting for its landmark. */
   let waiting: Mod | null = null;
@@ -60,7 +63,7 @@ export function chunk(tokens: Token[]): Chunked {
   const lastCube = () => [...out.mentions].reverse().find(isCubeish);
 
   const close = (head: Head, tok: Token | null, thing?: string) => {
-    const m: Mention = { prep, dir, head, thing, ...adj, also, start: adjStart >= 0 ? adjStart : tok?.start ?? 0, end: tok?.end ?? content[0]?.end ?? 0 };
+    const m: Mention = { prep, dir, head, thing, ...adj, all, also, start: adjStart >= 0 ? adjStart : tok?.start ?? 0, end: tok?.end ?? content[0]?.end ?? 0 };
     const landmarkable = m.head === 'robot' || m.head === 'bowl' || m.head === 'plate' || m.head === 'drawer' || m.head === 'button' || m.head === 'cabinet' || m.head === 'table';
     // "left of the bowl" takes its landmark with "of" only: in "the cube on the far left to the bowl" the
     // bowl is where the cube goes.
@@ -77,6 +80,7 @@ export function chunk(tokens: Token[]): Chunked {
     also = [];
     prep = null;
     dir = false;
+    all = false;
     adjStart = -1;
   };
 
@@ -126,6 +130,9 @@ export function chunk(tokens: Token[]): Chunked {
         if (!mod.pre) waiting = mod;
         break;
       }
+      case 'all':
+        all = true;
+        break;
       case 'and':
         // Inside a noun phrase only (sequences were split before): "the red and the blue cubes".
         if (hasAdj()) {

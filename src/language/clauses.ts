@@ -14,6 +14,8 @@ export interface Desc {
   unsupported: string | null;
   /** "it", "them": the cube of the clause before. */
   pronoun: boolean;
+  /** "all the cubes": every cube standing on the table. */
+  all?: boolean;
 }
 
 export type TargetDesc = { kind: 'bowl' } | { kind: 'plate' } | { kind: 'cube'; cube: Desc };
@@ -73,8 +75,13 @@ export function splitClauses(tokens: Token[]): Array<{ tokens: Token[]; after: b
   return out;
 }
 
-function descOf(m: Pick<Mention, 'colours' | 'otherColours' | 'mods'>, head: Mention['head'], location: SpatialRelation | null): Desc {
+function descOf(m: Pick<Mention, 'colours' | 'otherColours' | 'mods'> & { all?: boolean }, head: Mention['head'], location: SpatialRelation | null): Desc {
   const d: Desc = { colours: [...new Set(m.colours)], otherColours: m.otherColours, rel: null, unsupported: null, pronoun: head === 'it' };
+  if (m.all) {
+    if (m.colours.length + m.otherColours.length + m.mods.length + (location ? 1 : 0) > 0) d.unsupported = '"all" can only be said of all the cubes, one after the other';
+    else d.all = true;
+    return d;
+  }
   if (m.mods.length + (location ? 1 : 0) > 1) {
     d.unsupported = 'a cube can be described by one place at a time (leftmost, rightmost, nearest to or farthest from the robot, next to the bowl or the plate, in the bowl, on the plate)';
     return d;

@@ -23,6 +23,7 @@ export type Tok =
   | { t: 'particle'; v: 'up' | 'down' | 'shut' | 'open' | 'away' }
   | { t: 'it' }
   | { t: 'one' }
+  | { t: 'all' }
   | { t: 'then' }
   | { t: 'first' }
   | { t: 'and' }
@@ -72,6 +73,7 @@ function build(): { single: Map<string, Tok>; phrases: Array<{ words: string[]; 
   for (const [w, v] of Object.entries(W.PREPOSITIONS)) add(w, W.DIRECTIONAL.includes(w) ? { t: 'prep', v, dir: true } : { t: 'prep', v });
   for (const [w, v] of Object.entries(W.LANDMARKS)) add(w, { t: 'landmark', v });
   for (const w of W.PRONOUNS) add(w, { t: 'it' });
+  for (const w of W.ALL) add(w, { t: 'all' });
   add('one', { t: 'one' });
   add('ones', { t: 'one' });
   add('and', { t: 'and' });

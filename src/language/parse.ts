@@ -43,7 +43,7 @@ interface Item {
   end: number;
 }
 
-const blank = (d: Desc) => !d.pronoun && !d.rel && !d.unsupported && d.colours.length === 0 && d.otherColours.length === 0;
+const blank = (d: Desc) => !d.pronoun && !d.all && !d.rel && !d.unsupported && d.colours.length === 0 && d.otherColours.length === 0;
 
 /** Clauses in the order they are to happen: "B after A" and "before B, A" run A first. */
 function ordered(clauses: Clause[]): Clause[] {
@@ -53,7 +53,14 @@ function ordered(clauses: Clause[]): Clause[] {
   return out;
 }
 
-function assemble(clauses: Clause[], text: string): Item[] | string {
+/** "all the cubes": each cube standing on the table when the instruction is given, left to right. */
+function everyCube(scene: TableScene): Desc[] {
+  const w = worldOf(scene);
+  const standing = cubesIn(w).filter((c) => w.cubes[c]!.on === 'table').sort((a, b) => w.cubes[a]!.pos[1] - w.cubes[b]!.pos[1]);
+  return standing.map((c) => ({ colours: [colourOf(c)], otherColours: [], rel: null, unsupported: null, pronoun: false }));
+}
+
+function assemble(clauses: Clause[], text: string, scene: TableScene): Item[] | string {
   const items: Item[] = [];
   let antecedent: Desc[] = [];
   let lastTarget: TargetDesc | null = null;
@@ -67,7 +74,7 @@ function assemble(clauses: Clause[], text: string): Item[] | string {
     }
     const held: Item[] = [];
     for (let k = items.length - 1; k >= 0 && items[k].cube && items[k].target === null; k--) held.unshift(items[k]);
-    const fromBefore = (d: Desc) => (d.pronoun && antecedent.length ? antecedent : [d]);
+    const fromBefore = (d: Desc) => (d.all ? everyCube(scene) : d.pronoun && antecedent.length ? antecedent : [d]);
     if (held.length && m.target && m.cubes.every((d) => d.pronoun || blank(d))) {
       // "pick up the red cube and put it in the bowl": one step.
       for (const h of held) Object.assign(h, { target: m.target, end: cl.end });
@@ -214,7 +221,7 @@ export function parse(text: unknown, scene: TableScene): ParseResult {
     const unknownWords = reading.unknown;
     const notes = unknownWords.map(foreignNote).filter((x): x is string => !!x);
     const withNotes = (m: string) => (notes.length ? `${m} (${notes.join('; ')}: instructions are read in English.)` : m);
-    const items = assemble(clausesOf(reading.tokens), trimmed);
+    const items = assemble(clausesOf(reading.tokens), trimmed, scene);
     if (typeof items === 'string') return refuse(withNotes(capital(`${items}.`)), unknownWords);
     if (items.length === 0) {
       const why = unknownWords.length ? `Not understood: ${unknownWords.map((w) => `"${w}"`).join(', ')}.` : 'It names nothing to do.';

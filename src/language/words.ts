@@ -10,7 +10,7 @@ export const FILLERS = [
   'slowly', 'quickly', 'so', 'this', 'these', 'those', 'thing', 'object', 'item', 'piece', 'side', 'way', 'there',
   'here', 'some', 'is', 'are', 'be', 'which', 'for', 'with', 'at', 'do', 'make', 'sure', 'your', 'my', 'its',
   'yourself', 'again', 'hand', 'corner', 'area', 'spot', 'top', 'hey', 'hi', 'ok', 'okay', 'thanks', 'thank',
-  'little', 'small', 'big', 'single', 'both', 'all', 'whole', 'tabletop', 'surface', 'very', 'too', 'well', 'mind', 'if', 'how', 'about', 'try', 'able', 'am', 'was', 'should', 'must', 'time',
+  'little', 'small', 'big', 'single', 'both', 'whole', 'tabletop', 'surface', 'very', 'too', 'well', 'mind', 'if', 'how', 'about', 'try', 'able', 'am', 'was', 'should', 'must', 'time',
   'kind', 'enough', 'lovely', 'dear', 'sir', 'task', 'job', 'instruction', 'once', 'youre',
 ];
 
@@ -36,6 +36,8 @@ export const PARTICLES: Record<string, 'up' | 'down' | 'shut' | 'open' | 'away'>
   up: 'up', down: 'down', shut: 'shut', closed: 'shut', open: 'open', opened: 'open', away: 'away', back: 'away',
 };
 export const PRONOUNS = ['it', 'them', 'that', 'this'];
+/** "all the cubes": every cube standing on the table, one step each. */
+export const ALL = ['all', 'every', 'each'];
 /** Landmarks that are not goals: a mention of them is about where something is. */
 export const LANDMARKS: Record<string, 'robot' | 'table' | 'cabinet'> = {
   robot: 'robot', arm: 'robot', base: 'robot', gripper: 'robot', table: 'table', desk: 'table', cupboard: 'cabinet',

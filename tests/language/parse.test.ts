@@ -74,6 +74,7 @@ describe('paraphrases', () => {
     ['put the red cube on the plate and the blue cube in the bowl', [plate('red'), bowl('blue')]],
     ['put the red cube and the blue cube in the bowl', [bowl('red'), bowl('blue')]],
     ['put the red cube in the bowl and the yellow one too', [bowl('red'), bowl('yellow')]],
+    ['put all the cubes in the bowl', [bowl('red'), bowl('green'), bowl('blue'), bowl('yellow')]],
     ['depress the push button', [press]],
     ['push the red button', [press]],
     ['press down on the button', [press]],
