@@ -237,7 +237,7 @@ export function knownWords(concepts: Lexicon['concepts']): Set<string> {
   const phrases = [...Object.values(concepts).flatMap((c) => c.words), ...WORDS.PHRASES.map(([p]) => p)];
   return new Set([
     ...phrases.flatMap((p) => p.split(' ')),
-    ...WORDS.FILLERS, ...WORDS.THEN, ...WORDS.FIRST, ...WORDS.PRONOUNS, ...WORDS.ABSENT_THINGS,
+    ...WORDS.FILLERS, ...WORDS.THEN, ...WORDS.FIRST, ...WORDS.PRONOUNS, ...WORDS.ALL, ...WORDS.ABSENT_THINGS,
     ...[WORDS.SIDE_WORDS, WORDS.NEAR_WORDS, WORDS.PREPOSITIONS, WORDS.PARTICLES, WORDS.LANDMARKS, WORDS.FOREIGN].flatMap(Object.keys),
   ]);
 }
