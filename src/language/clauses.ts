@@ -140,6 +140,9 @@ export function interpret(tokens: Token[]): Meaning {
     }
   }
   if (!verb && c.mentions.length === 0) return { kind: 'empty' };
+  // Without a verb or a place to go, a drawer or a bowl is no request ("opne the drawer": the unknown
+  // word is what to report).
+  if (obj && !cubeObj && !verb && !c.mentions.some((m) => m.prep === 'in' || m.prep === 'on' || m.prep === 'to')) return { kind: 'empty' };
   if (obj && !cubeObj) {
     if (obj.head === 'drawer') return { kind: 'refuse', message: 'the drawer can be opened or closed, not moved' };
     if (obj.head === 'button') return { kind: 'refuse', message: 'the button can be pressed, not moved' };
