@@ -18,7 +18,7 @@ export default tseslint.config(
   },
   {
     // sim and policy run in workers and in Node: no React, three.js or DOM.
-    files: ['src/sim/**/*.ts', 'src/policy/**/*.ts'],
+    files: ['src/sim/**/*.ts', 'src/policy/**/*.ts', 'src/engine/**/*.ts', 'src/language/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', { patterns: ['react', 'react-dom', 'three', '@react-three/*', '*/components/*', '*/render/*'] }],
     },
