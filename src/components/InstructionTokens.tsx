@@ -22,6 +22,7 @@ export function InstructionTokens() {
   const policy = useEpisodeStore((s) => s.policy);
   const draft = useEpisodeStore((s) => s.instructionDraft);
   const view = useEpisodeStore((s) => s.view);
+  const programText = useEpisodeStore((s) => s.info?.text ?? null);
   const tok = usePolicyStore((s) => s.info?.tokenizer ?? null);
   const showAttention = useUiStore((s) => s.showAttention);
   const query = useUiStore((s) => s.attentionQuery);
@@ -29,8 +30,9 @@ export function InstructionTokens() {
   if (policy !== 'model' || !tok) return null;
 
   const extras = modelExtras(view?.decision);
-  // What the model read at the step on screen, while the box still holds that text; else the draft.
-  const fromDecision = !!extras && extras.instruction.trim() === draft.trim();
+  // What the model read at the step on screen, while the box still holds that text (or the whole sentence of
+  // the program whose current step it read); else the draft.
+  const fromDecision = !!extras && (extras.instruction.trim() === draft.trim() || (programText !== null && programText.trim() === draft.trim()));
   let words: Word[];
   let textShare: number | null = null;
   if (fromDecision) {
