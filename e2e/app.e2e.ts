@@ -197,7 +197,8 @@ test('bad instruction: a clear message with understood and unknown words and 3 c
   const feedback = page.getByTestId('instruction-feedback');
   await feedback.waitFor();
   const text = (await feedback.textContent()) ?? '';
-  assert(/Could not match/.test(text), `message says it could not match: "${text}"`);
+  // Neither a named task nor a program: the parser says what cannot be done here, and why.
+  assert(/no purple cube/i.test(text), `message says why it cannot be done: "${text}"`);
   assert(text.includes('blorp'), 'names the word it did not understand');
   assert((await feedback.locator('.chip.known').count()) >= 3, 'lists understood words');
   assertEqual(await page.getByTestId('instruction-suggestion').count(), 3, 'three suggestions');
