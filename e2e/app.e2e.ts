@@ -337,7 +337,8 @@ test('frame rate while an episode runs (measured, reported)', async (t) => {
   await page.evaluate(() => window.__vla!.frameStats.reset());
   const t0 = Date.now();
   await page.getByTestId('run-button').click();
-  await waitForStep(page, 30, 120_000);
+  // A measurement, not a speed test: however slow a busy machine runs, it waits for the steps and reports.
+  await waitForStep(page, 30, 900_000);
   const wall = (Date.now() - t0) / 1000;
   const fps = await page.evaluate(() => window.__vla!.frameStats.summary());
   const quality = await page.getByTestId('scene-view').getAttribute('data-quality');

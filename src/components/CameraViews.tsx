@@ -1,6 +1,7 @@
 import { useEffect, useRef } from 'react';
 import { objectLabel, CAMERAS, type CameraName } from '../sim/vocab';
 import type { Reasoning } from '../sim/reasoning';
+import type { CameraImages } from '../engine/types';
 import { useSession } from '../state/session/context';
 import { useEpisodeStore } from '../state/episodeStore';
 import { modelExtras } from '../policy/modelDecision';
@@ -256,6 +257,42 @@ export function CameraViews() {
   useEffect(() => {
     if (!scene) return;
     let lastFrame: StepRecord['frame'] | null = null;
+    // Pixels no policy needed are rendered by the sim worker on request, in the same thread as the control
+    // loop: one request at a time, and while running at most one a second, so drawing never starves the loop.
+    let asking = false;
+    let askedAt = -Infinity;
+    let wanted: StepRecord | null = null;
+    let retry: ReturnType<typeof setTimeout> | null = null;
+    const showPixels = (rec: StepRecord) => {
+      const draw = (images: CameraImages | null) => {
+        if (!images || useEpisodeStore.getState().view?.frame !== rec.frame) return;
+        for (const cam of CAMERAS) {
+          const c = pixelRefs.current[cam];
+          if (c) putImage(c, images[cam]);
+        }
+      };
+      if (rec.images) return draw(rec.images);
+      wanted = rec;
+      const now = performance.now();
+      if (asking) return;
+      if (useEpisodeStore.getState().playing && now - askedAt < 1000) {
+        // Come back for the step on screen then (it may be the last one before a pause).
+        retry ??= setTimeout(() => {
+          retry = null;
+          const v = useEpisodeStore.getState().view;
+          if (v && v === wanted) showPixels(v);
+        }, 1000 - (now - askedAt));
+        return;
+      }
+      asking = true;
+      askedAt = now;
+      void controller.cameraImages(rec).then((images) => {
+        asking = false;
+        draw(images);
+        const next = wanted;
+        if (next && next !== rec && useEpisodeStore.getState().view === next) showPixels(next);
+      });
+    };
     let lastDecision: StepRecord['decision'] | undefined;
     const draw = (force = false) => {
       const view = useEpisodeStore.getState().view;
@@ -264,13 +301,7 @@ export function CameraViews() {
         // Rendered in the sim worker: with the step where the model looked (its exact input), on request
         // otherwise. Only the pixels of the step still on screen are drawn when they arrive.
         lastFrame = view.frame;
-        void controller.cameraImages(view).then((images) => {
-          if (!images || useEpisodeStore.getState().view?.frame !== view.frame) return;
-          for (const cam of CAMERAS) {
-            const c = pixelRefs.current[cam];
-            if (c) putImage(c, images[cam]);
-          }
-        });
+        showPixels(view);
       }
       if (force || view.decision !== lastDecision) {
         const ui = useUiStore.getState();
@@ -316,6 +347,7 @@ export function CameraViews() {
     window.addEventListener('resize', onResize);
     return () => {
       cancelAnimationFrame(pending);
+      if (retry !== null) clearTimeout(retry);
       unsubView();
       unsubUi();
       window.removeEventListener('resize', onResize);

@@ -63,6 +63,11 @@ export class InstructionFlow {
       if (autorun) await this.host.run();
       return true;
     }
+    if (m.refused) {
+      // Negation, an overlong text: refused before any reading, with the matcher's explanation.
+      set({ match: m, understood: null, clarification: null });
+      return false;
+    }
     const init = get().info?.init;
     const r: ParseResult = init ? parse(text, init) : { kind: 'refuse', message: 'the simulator is still loading', unknownWords: [] };
     if (r.kind === 'program') {
