@@ -212,7 +212,7 @@ test('bad instruction: a clear message with understood and unknown words and 3 c
   const chosen = await page.getByTestId('task-select').locator('option:checked').textContent();
   assertEqual(chosen, title, 'the suggestion loads its task');
   // Nonsense never crashes and still offers tasks.
-  await input.fill('🙂 ### ;;; drop table');
+  await input.fill('🙂 ### ;;; <script>alert(1)</script>');
   await input.press('Enter');
   await feedback.waitFor();
   assertEqual(await page.getByTestId('instruction-suggestion').count(), 3, 'suggestions even for nonsense');

@@ -23,13 +23,14 @@ async function layout(page: Page): Promise<Layout> {
   });
 }
 
+/** Type, press Enter, and return what the app answered: its feedback, or its question when it asks. */
 async function submit(page: Page, text: string): Promise<string> {
   const input = page.getByTestId('instruction-input');
   await input.fill(text);
   await input.press('Enter');
-  const feedback = page.getByTestId('instruction-feedback');
-  await feedback.waitFor({ state: 'visible', timeout: 10_000 });
-  return (await feedback.textContent()) ?? '';
+  const answer = page.getByTestId('instruction-feedback').or(page.getByTestId('clarification'));
+  await answer.first().waitFor({ state: 'visible', timeout: 30_000 });
+  return (await answer.first().textContent()) ?? '';
 }
 
 test('instruction faults: overlong text stays inside the window, the panels keep their room, empty and negated text get a message', async (t) => {
@@ -63,8 +64,10 @@ test('instruction faults: overlong text stays inside the window, the panels keep
   assertEqual((await state(page)).taskId, 'goal/press_button', 'the negated instruction loaded no task');
   assertEqual(await page.getByTestId('run-model-anyway').count(), 0, 'no "let the model try" for a negation');
 
+  // Not read as blue: with no colour understood the parser asks which cube, and says why.
   const foreign = await submit(page, 'put the bleu cube in the bowl');
   assert(/"bleu" looks like French for blue/.test(foreign), `a French colour is not read as "blue": "${foreign}"`);
+  assert(!/^put the blue cube in the bowl$/.test(foreign), 'no reading was chosen for the person');
   assertEqual((await state(page)).taskId, 'goal/press_button', 'the French instruction loaded no task');
 });
 
