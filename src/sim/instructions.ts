@@ -3,6 +3,9 @@ import { TASKS, type TaskDef } from './tasks';
 // Matching a typed instruction to one of the tasks the scripted expert can carry out. Pure string work, no
 // DOM: it runs in the UI, in workers and in Node tests. The matcher never throws; when nothing fits it says
 // which words it understood and which it did not, and offers the closest tasks.
+//
+// Over ~400 lines, knowingly: it is the twenty named tasks' matcher, kept whole until those tasks are
+// programs that src/language/parse.ts reads; then this file goes (docs/language.md).
 
 export interface TaskMatch {
   taskId: string;
