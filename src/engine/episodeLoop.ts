@@ -58,6 +58,8 @@ export class EpisodeLoop {
   /** The decision at the current state, executed by the next `step()`. */
   private pending: PolicyStep | null = null;
   private ended = false;
+  /** The newest record: a decision made again at its state keeps its label and action. */
+  private last: LoopRecord | null = null;
 
   constructor(
     readonly episode: Episode,
@@ -68,6 +70,11 @@ export class EpisodeLoop {
 
   get done(): boolean {
     return this.episode.done;
+  }
+
+  /** A decision is waiting to execute at the current state. */
+  get decided(): boolean {
+    return this.pending !== null;
   }
 
   /**
@@ -101,6 +108,15 @@ export class EpisodeLoop {
     return ep.done ? 'done' : 'stepped';
   }
 
+  /**
+   * Decide again at the current state, keeping its label and the action that led to it: the policy's
+   * settings changed while nothing ran (a new execution mode re-plans). The new record replaces the old one.
+   */
+  async redecide(): Promise<LoopRecord | null> {
+    if (this.episode.done || !this.pending || !this.last) return null;
+    return this.decideAndRecord(this.last.action, this.last.label, true);
+  }
+
   /** Fail the episode for a reason from outside (a crashed policy worker, a person's stop). */
   fail(reason: string): void {
     if (this.episode.done) return;
@@ -115,10 +131,11 @@ export class EpisodeLoop {
     this.driver?.end();
   }
 
-  private async decideAndRecord(action: number[] | null, label?: PolicyDecision | null): Promise<LoopRecord> {
+  private async decideAndRecord(action: number[] | null, label?: PolicyDecision | null, again = false): Promise<LoopRecord> {
     const ep = this.episode;
     this.pending = null;
-    if (!ep.done) this.driver?.beforeStep(ep);
+    // Perturbations act once per state, however often it is decided at.
+    if (!ep.done && !again) this.driver?.beforeStep(ep);
     // Rendering is the dearest stage (a software rasteriser takes far longer than the physics): pixels are
     // made when the policy reads them, once per state.
     let rendered: CameraImages | null | undefined;
@@ -172,6 +189,7 @@ export class EpisodeLoop {
       images,
       proprio: ep.env.proprio(),
     };
+    this.last = rec;
     this.hooks.onRecord?.(rec);
     this.timing.record += performance.now() - t0;
     return rec;

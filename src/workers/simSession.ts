@@ -1,7 +1,7 @@
 import { ChunkedPolicy, type Predictor } from '../engine/chunkedPolicy';
 import { EpisodeLoop } from '../engine/episodeLoop';
 import type { CameraImages, PolicyDecision, PolicyStep, StepPolicy } from '../engine/types';
-import { DEFAULT_EXECUTION } from '../policy/execution';
+import { DEFAULT_EXECUTION, formatExecution } from '../policy/execution';
 import { CAMERA_RES, CONTROL_HZ, TabletopEnv } from '../sim/env';
 import { Episode } from '../sim/episode';
 import { ExpertPolicy } from '../sim/expertPolicy';
@@ -131,7 +131,7 @@ export class SimSession {
     const typed = req.instruction?.trim();
     if (!req.program && typed && spec.goals.length === 1) spec.goals[0] = { ...spec.goals[0], instruction: typed };
     this.spec = spec;
-    if (req.execution) this.setExecution(req.execution);
+    if (req.execution) this.applyExecution(req.execution);
     const episode = new Episode(this.env, spec);
     this.expert = new ExpertPolicy();
     this.history = [];
@@ -277,6 +277,22 @@ export class SimSession {
   }
 
   setExecution(req: ExecutionRequest): void {
+    const changed = formatExecution(req.mode) !== formatExecution(this.model.mode);
+    this.applyExecution(req);
+    // A new schedule while nothing runs re-plans at the state on screen, so it applies from this step on.
+    const loop = this.loop;
+    if (changed && !this.playing && !this.busy && loop && loop.policy === this.model && loop.decided) {
+      const again = (async () => {
+        if (loop === this.loop) await loop.redecide();
+      })();
+        this.busy = again;
+      void again.finally(() => {
+        if (this.busy === again) this.busy = null;
+      });
+    }
+  }
+
+  private applyExecution(req: ExecutionRequest): void {
     this.model.setMode(req.mode, this.loop?.episode.step ?? null);
     this.model.approval = req.approval ? (step) => this.askApproval(step) : null;
     if (!req.approval) this.answerApproval(true);

@@ -185,6 +185,24 @@ describe('SimSession with the learned model driving', () => {
     s.dispose();
   });
 
+  it('a new execution mode while paused re-plans at the step on screen', async () => {
+    const { s, records } = await session();
+    await s.load({ taskId: 'object/red_to_bowl', seed: 2, policy: 'model', execution: { mode: { kind: 'chunk', k: 2 }, approval: false } });
+    const { calls, predictor } = upwards();
+    s.setPredictor(predictor);
+    for (let i = 0; i < 3; i++) await s.step();
+    // At step 3 the chunk predicted at 2 is in hand; ensembling predicts every step, so step 3 is decided anew.
+    expect(calls).toEqual([0, 2]);
+    s.setExecution({ mode: { kind: 'ensemble', m: 0.5 }, approval: false });
+    await vi.waitFor(() => expect(records().filter((r) => r.step === 3)).toHaveLength(2));
+    expect(calls).toEqual([0, 2, 3]);
+    const at3 = records().filter((r) => r.step === 3);
+    expect(at3[1].action).toEqual(at3[0].action);
+    await s.step();
+    expect(calls).toEqual([0, 2, 3, 4]);
+    s.dispose();
+  });
+
   it('fails the episode with the reason when the model output is refused, and nothing executes', async () => {
     const { s, records } = await session();
     await s.load({ taskId: 'object/red_to_bowl', seed: 2, policy: 'model' });
