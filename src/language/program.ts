@@ -70,6 +70,9 @@ export function describeRef(ref: CubeRef): string {
   return ref.kind === 'colour' ? `the ${ref.colour} cube` : SPATIAL_PHRASE[ref.relation];
 }
 
+/** The atoms on the fixtures read the same however they are described. */
+const FIXTURE_STEPS = { open_drawer: 'open the drawer', close_drawer: 'close the drawer', press_button: 'press the button' } as const;
+
 /** The plain English of one atom; parse() reads it back as the same atom. */
 export function describeAtom(atom: Atom): string {
   switch (atom.kind) {
@@ -79,12 +82,8 @@ export function describeAtom(atom: Atom): string {
       if (t.kind === 'plate') return `put ${describeRef(atom.cube)} on the plate`;
       return `stack ${describeRef(atom.cube)} on ${describeRef(t.cube)}`;
     }
-    case 'open_drawer':
-      return 'open the drawer';
-    case 'close_drawer':
-      return 'close the drawer';
-    case 'press_button':
-      return 'press the button';
+    default:
+      return FIXTURE_STEPS[atom.kind];
   }
 }
 
@@ -98,11 +97,7 @@ export function describeResolved(atom: ResolvedAtom): string {
   switch (atom.kind) {
     case 'place':
       return atom.target === 'blue_bowl' ? `${n(atom.cube)} in the bowl` : `${n(atom.cube)} on the ${n(atom.target)}`;
-    case 'open_drawer':
-      return 'open the drawer';
-    case 'close_drawer':
-      return 'close the drawer';
-    case 'press_button':
-      return 'press the button';
+    default:
+      return FIXTURE_STEPS[atom.kind];
   }
 }
