@@ -11,6 +11,9 @@ import type { StepRecord } from '../workers/protocol';
 import { attentionView, drawHeatmap, drawKeypoints, headOptions } from './attentionView';
 import { GRIPPER_COLOR, GT_COLOR, OBJECT_COLOR } from './overlayColors';
 
+// Slightly over ~400 lines: the two camera views share one draw scheduler (pixels from the sim worker,
+// overlays, heatmaps, keypoints); the painters beside it are small and only used here.
+
 const TITLE: Record<CameraName, string> = { front: 'Front camera', wrist: 'Wrist camera' };
 
 interface Layers {

@@ -151,6 +151,7 @@ export class EpisodeLoop {
     if (this.hooks.eagerImages) images();
     if (ep.done) return this.emit(action, null, rendered ?? null, label);
     let decided: PolicyStep;
+    let proprio: Float32Array | undefined;
     const t1 = performance.now();
     try {
       decided = await this.policy.act({
@@ -159,7 +160,7 @@ export class EpisodeLoop {
         get images() {
           return images();
         },
-        proprio: ep.env.proprio(),
+        proprio: (proprio = ep.env.proprio()),
         episode: ep,
       });
     } catch (e) {
@@ -174,10 +175,11 @@ export class EpisodeLoop {
     } else {
       this.pending = decided;
     }
-    return this.emit(action, decided, rendered ?? null, label);
+    return this.emit(action, decided, rendered ?? null, label, proprio);
   }
 
-  private emit(action: number[] | null, decided: PolicyStep | null, images: CameraImages | null, label?: PolicyDecision | null): LoopRecord {
+  /** `proprio`: the state's reading when the policy already took it (one read per state). */
+  private emit(action: number[] | null, decided: PolicyStep | null, images: CameraImages | null, label?: PolicyDecision | null, proprio?: Float32Array): LoopRecord {
     const t0 = performance.now();
     const ep = this.episode;
     const rec: LoopRecord = {
@@ -187,7 +189,7 @@ export class EpisodeLoop {
       decided,
       label: label !== undefined ? label : this.hooks.label && !ep.done ? this.hooks.label(ep) : null,
       images,
-      proprio: ep.env.proprio(),
+      proprio: proprio ?? ep.env.proprio(),
     };
     this.last = rec;
     this.hooks.onRecord?.(rec);
