@@ -1,9 +1,10 @@
 import { parseArgs } from 'node:util';
-import { parsePerturbations, PERTURBATIONS, type PerturbationName } from '../../src/sim/perturbations';
+import { ALIASES, AXES, parseAxes, type AxisSetting } from '../../src/sim/axes';
 import { EVAL_SUITES, sourcesInSuite, type EvalSuite } from '../../src/engine/catalog';
 import { OPEN_SPLITS } from '../../src/language/openTasks';
 import { TASKS, type TaskDef } from '../../src/sim/tasks';
 import { UsageError } from './cli';
+import { POLICY_READINGS, type PolicyReading } from '../../src/engine/types';
 import { DEFAULT_MODEL_DIR, modelUrlPath, resolveModelDir } from './evalModel';
 import { DEFAULT_EXECUTION, parseExecution, type ExecutionMode } from '../../src/policy/execution';
 
@@ -13,7 +14,7 @@ export { EVAL_SEED_START };
 export const POLICIES = ['expert', 'model'] as const;
 
 export const USAGE = `usage: npm run eval -- --suite <${[...EVAL_SUITES, 'all'].join('|')}> [--split ${OPEN_SPLITS.join('|')}] [--task ID[,ID...]] [--trials N] [--seed S]
-                      [--policy <${POLICIES.join('|')}>] [--model DIR] [--execution chunk:K|ensemble[:M]]
+                      [--policy <${POLICIES.join('|')}>] [--model DIR] [--execution chunk:K|ensemble[:M]] [--reading step|sentence]
                       [--perturb NAME[,NAME...]] [--out FILE.json]
                       [--via <node|browser>] [--workers K] [--dist DIR] [--no-build]
 
@@ -30,7 +31,11 @@ export const USAGE = `usage: npm run eval -- --suite <${[...EVAL_SUITES, 'all'].
   --model DIR       the folder with manifest.json and the ONNX file, anywhere on disk (checked before the run)
   --execution       how its action chunks run: chunk:K (first K actions, then re-plan; default chunk:4)
                     or ensemble[:M] (query every step, ACT temporal ensembling with weights exp(-M * i))
-  --perturb         seeded perturbations: ${PERTURBATIONS.join(', ')}
+  --reading         what the model reads during a multi-step instruction (long tasks, open programs): step
+                    (the current step's words, in the training data's words; default) or sentence (the
+                    whole sentence as said, for the model to sequence itself)
+  --perturb         seeded perturbations, axis:level (levels 1-3; docs/robustness.md): ${AXES.join(', ')};
+                    the older names ${Object.keys(ALIASES).join(', ')} are aliases of one axis level each
   --workers K       episodes in parallel (worker threads in Node, pages in the browser); default 1
   --out FILE        write the JSON report (docs/architecture.md); "-" writes it to stdout (checked before the run)
 `;
@@ -49,7 +54,9 @@ export interface EvalOptions {
   modelDir: string | null;
   /** How the model's action chunks are executed (null for the expert). */
   execution: ExecutionMode | null;
-  perturbations: PerturbationName[];
+  /** What the model reads during multi-step instructions (null for the expert). */
+  reading: PolicyReading | null;
+  perturbations: AxisSetting[];
   out: string | null;
   via: 'node' | 'browser';
   workers: number;
@@ -83,6 +90,7 @@ export function parseEvalArgs(argv: string[]): EvalOptions {
         policy: { type: 'string', default: 'expert' },
         model: { type: 'string' },
         execution: { type: 'string' },
+        reading: { type: 'string' },
         perturb: { type: 'string' },
         out: { type: 'string' },
         via: { type: 'string' },
@@ -120,6 +128,9 @@ export function parseEvalArgs(argv: string[]): EvalOptions {
   if (!(POLICIES as readonly string[]).includes(policy)) throw new UsageError(`unknown policy "${policy}". Valid policies: ${POLICIES.join(', ')}`);
   if (policy === 'expert' && values.model) throw new UsageError('--model only applies to --policy model');
   if (policy === 'expert' && values.execution) throw new UsageError('--execution only applies to --policy model');
+  if (policy === 'expert' && values.reading) throw new UsageError('--reading only applies to --policy model (the expert reads the program, not words)');
+  const reading = policy === 'model' ? ((values.reading ?? 'step') as PolicyReading) : null;
+  if (reading !== null && !POLICY_READINGS.includes(reading)) throw new UsageError(`unknown reading "${values.reading}". Valid: ${POLICY_READINGS.join(', ')}`);
   let execution: ExecutionMode | null = null;
   if (policy === 'model') {
     try {
@@ -130,9 +141,9 @@ export function parseEvalArgs(argv: string[]): EvalOptions {
   }
   const via = (values.via ?? (policy === 'expert' ? 'node' : 'browser')) as 'node' | 'browser';
   if (via !== 'node' && via !== 'browser') throw new UsageError(`unknown backend "${via}". Valid: node, browser`);
-  let perturbations: PerturbationName[];
+  let perturbations: AxisSetting[];
   try {
-    perturbations = parsePerturbations(values.perturb);
+    perturbations = parseAxes(values.perturb);
   } catch (e) {
     throw new UsageError((e as Error).message);
   }
@@ -150,6 +161,7 @@ export function parseEvalArgs(argv: string[]): EvalOptions {
     model: modelDir ? modelUrlPath(modelDir) : null,
     modelDir,
     execution,
+    reading,
     perturbations,
     out: values.out ?? null,
     via,

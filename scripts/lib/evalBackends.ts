@@ -2,8 +2,9 @@ import { existsSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import type { Page } from 'playwright-core';
 import { TabletopEnv } from '../../src/sim/env';
-import type { PerturbationName } from '../../src/sim/perturbations';
+import { formatAxes, type AxisSetting } from '../../src/sim/axes';
 import type { ExecutionMode } from '../../src/policy/execution';
+import type { PolicyReading } from '../../src/engine/types';
 import { expertStepPolicy, runEpisode, type EpisodeResult } from '../../src/sim/rollout';
 import type { RunnerSession } from './runnerClient';
 import { UsageError } from './cli';
@@ -16,6 +17,8 @@ import type { WorkerReply, WorkerRequest } from './evalWorker';
 export interface EpisodeJob {
   task: string;
   seed: number;
+  /** This episode's axis levels, in place of the backend's (the robustness sweep runs many cells on one backend). */
+  perturb?: AxisSetting[];
 }
 
 export interface EpisodeBackend {
@@ -36,7 +39,9 @@ export interface BackendOptions {
   modelDir?: string | null;
   /** The model's chunk execution; the runner's default when absent. */
   execution?: ExecutionMode | null;
-  perturbations: PerturbationName[];
+  perturbations: AxisSetting[];
+  /** Which words the model gets during multi-step instructions; the runner's default ('step') when absent. */
+  reading?: PolicyReading | null;
   workers: number;
   distDir: string;
   build: boolean;
@@ -56,7 +61,7 @@ class NodeBackend implements EpisodeBackend {
   private constructor(
     private readonly env: TabletopEnv | null,
     private readonly workers: Worker[],
-    private readonly perturbations: PerturbationName[],
+    private readonly perturbations: AxisSetting[],
   ) {
     for (const w of workers) {
       w.on('message', (m: WorkerReply) => {
@@ -89,7 +94,7 @@ class NodeBackend implements EpisodeBackend {
   private readonly policy = expertStepPolicy();
 
   run(job: EpisodeJob, lane: number): Promise<EpisodeResult> {
-    if (this.env) return runEpisode(this.env, job.task, job.seed, this.policy, this.perturbations);
+    if (this.env) return runEpisode(this.env, job.task, job.seed, this.policy, job.perturb ?? this.perturbations);
     const id = this.nextId++;
     return new Promise((ok, fail) => {
       this.pending.set(id, { ok, fail });
@@ -133,9 +138,9 @@ class BrowserBackend implements EpisodeBackend {
       await session.close();
       throw new UsageError(`the runner page has no policy "${o.policy}". Its policies: ${session.info.policies.join(', ')}`);
     }
-    if (o.perturbations.length && !session.info.perturbations) {
+    if (!session.info.axes) {
       await session.close();
-      throw new UsageError('this build of the runner page does not apply perturbations; run them with --via node (expert) or rebuild');
+      throw new UsageError('this build of the runner page predates the robustness axes; rebuild it (drop --no-build)');
     }
     return new BrowserBackend(session, o, model?.sha256 ?? null);
   }
@@ -149,7 +154,8 @@ class BrowserBackend implements EpisodeBackend {
         seed: job.seed,
         policy: this.o.policy,
         policyOptions: this.o.model ? { model: this.o.model, ...(this.o.execution ? { execution: this.o.execution } : {}) } : {},
-        ...(this.o.perturbations.length ? { perturbations: this.o.perturbations } : {}),
+        ...((job.perturb ?? this.o.perturbations).length ? { perturbations: [formatAxes(job.perturb ?? this.o.perturbations)] } : {}),
+        ...(this.o.reading ? { reading: this.o.reading } : {}),
       });
     } catch (e) {
       // The page only knows the URL it loaded; the person gave a folder.

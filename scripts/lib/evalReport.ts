@@ -65,6 +65,8 @@ export interface ReportMeta {
   model_sha256?: string | null;
   /** The model's chunk execution (formatExecution), null for the expert. */
   execution: string | null;
+  /** What the model read during multi-step instructions (step or sentence), null for the expert. */
+  reading?: string | null;
   backend: string;
   seed: number;
   trials: number;
@@ -137,6 +139,7 @@ export function buildReport(meta: ReportMeta, taskOrder: { id: string; suite: st
     model: meta.model,
     model_sha256: meta.model_sha256 ?? null,
     execution: meta.execution,
+    reading: meta.reading ?? null,
     backend: meta.backend,
     seed: meta.seed,
     trials: meta.trials,

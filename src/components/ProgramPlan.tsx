@@ -1,3 +1,4 @@
+import { describeResolved } from '../language/program';
 import { useSession } from '../state/session/context';
 import { useEpisodeStore } from '../state/episodeStore';
 
@@ -12,12 +13,15 @@ export function ProgramPlan() {
   const current = useEpisodeStore((s) => s.live?.outcome.goalIndex ?? 0);
   const completed = useEpisodeStore((s) => s.live?.outcome.completed ?? 0);
   const policy = useEpisodeStore((s) => s.policy);
-  if (!understood || !goals || text === null) return null;
+  if (!goals || text === null) return null;
+  // A named multi-step task has no parse behind it: its program is its goals.
+  const steps = understood?.steps ?? goals.map((g) => ({ text: g.instruction, label: describeResolved(g.atom) }));
+  const count = steps.length === 1 ? 'one step' : `${steps.length} steps`;
   return (
-    <div className="program-plan" data-testid="program-plan" role="status" aria-label="What the robot understood">
-      <span className="program-title">Understood {understood.steps.length === 1 ? 'one step' : `${understood.steps.length} steps`}:</span>
+    <div className="program-plan" data-testid="program-plan" role="status" aria-label={understood ? 'What the robot understood' : 'The program of this task'}>
+      <span className="program-title">{understood ? `Understood ${count}:` : `Program, ${count}:`}</span>
       <ol className="program-steps">
-        {understood.steps.map((s, i) => (
+        {steps.map((s, i) => (
           <li
             key={i}
             data-testid="program-step"
@@ -29,7 +33,7 @@ export function ProgramPlan() {
           </li>
         ))}
       </ol>
-      {understood.unknownWords.length > 0 && (
+      {understood && understood.unknownWords.length > 0 && (
         <span className="program-unknown" data-testid="program-unknown">
           not understood, ignored: {understood.unknownWords.map((w) => `“${w}”`).join(', ')}
         </span>

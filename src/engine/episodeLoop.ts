@@ -2,7 +2,7 @@ import type { TabletopEnv } from '../sim/env';
 import { actionFault } from '../sim/actionGuard';
 import type { Episode } from '../sim/episode';
 import type { PerturbationDriver } from '../sim/perturbations';
-import type { CameraImages, PolicyDecision, PolicyStep, StepPolicy } from './types';
+import type { CameraImages, PolicyDecision, PolicyReading, PolicyStep, StepPolicy } from './types';
 
 // The one episode loop: observe -> policy -> guard -> apply -> judge -> record, for every host (the app's
 // sim worker, the headless runner page, Node). Hosts are thin: they supply pixels, pacing and I/O through
@@ -28,6 +28,8 @@ export interface LoopHooks {
   forces?(): ((env: TabletopEnv) => void) | undefined;
   /** Ground truth at each state while another policy drives (the scripted expert's plan). */
   label?(episode: Episode): PolicyDecision | null;
+  /** Which words the policy gets (default 'step'). */
+  reading?: PolicyReading;
 }
 
 export interface LoopRecord {
@@ -156,7 +158,7 @@ export class EpisodeLoop {
     try {
       decided = await this.policy.act({
         step: ep.step,
-        instruction: ep.instruction,
+        instruction: this.hooks.reading === 'sentence' ? (ep.spec.text ?? ep.instruction) : ep.instruction,
         get images() {
           return images();
         },

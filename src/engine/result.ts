@@ -7,7 +7,7 @@ import type { EpisodeLoop } from './episodeLoop';
 export interface EpisodeResult {
   task: string;
   seed: number;
-  /** The first instruction (a chain's five are in its spec). */
+  /** The sentence (a chain's five instructions are in its spec: its first). */
   instruction: string;
   success: boolean;
   steps: number;
@@ -30,7 +30,7 @@ export function resultOf(loop: EpisodeLoop, task: string, seed: number, wallMs: 
   return {
     task,
     seed,
-    instruction: ep.spec.goals[0].instruction,
+    instruction: ep.spec.text ?? ep.spec.goals[0].instruction,
     success: ep.status === 'success',
     steps: ep.step,
     completed: ep.completed,

@@ -59,3 +59,11 @@ export interface StepPolicy {
   gate?(step: number, decided: PolicyStep): Promise<boolean>;
   dispose?(): void;
 }
+
+/**
+ * Which words a policy is given during a multi-step instruction (docs/language.md, "What the policy reads"):
+ * 'step', the current step's words (a hierarchical reading: the program decides the order, the policy one
+ * step at a time); 'sentence', the whole sentence as said, for the policy to sequence itself (end to end).
+ */
+export type PolicyReading = 'step' | 'sentence';
+export const POLICY_READINGS: readonly PolicyReading[] = ['step', 'sentence'];

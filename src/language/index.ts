@@ -6,7 +6,8 @@ export {
   COLOURS, MAX_ATOMS, SPATIAL_RELATIONS, describeAtom, describeProgram, describeRef, describeResolved, sameProgram,
   type Atom, type AtomKind, type Colour, type CubeRef, type Program, type ResolvedAtom, type SpatialRelation, type Target,
 } from './program';
-export { OPEN_SUITE, OPEN_TASK_ID, describePlan, goalOf, programToGoals, programToSpec } from './judge';
+export { OPEN_SUITE, OPEN_TASK_ID, describePlan, programToGoals, programToSpec } from './judge';
+export { goalOf, stepText } from '../sim/goals';
 export { resolveProgram, type Resolution } from './resolve';
 export { SPATIAL_MARGIN, referent, sceneOf, worldOf, type TableScene, type World } from './scene';
 export { HELDOUT_ORDERS, HELDOUT_PAIRS, heldoutCompositions, sampleOpenEpisode, type OpenEpisode, type Split } from './sampler';

@@ -168,7 +168,7 @@ export function sampleOpenEpisode(seed: number, split: Split = 'all'): OpenEpiso
     if (split === 'train' && compositions.length) continue;
     if (split === 'heldout' && (allowHeldoutWords ? compositions.length > 0 || wording.heldout.length === 0 : compositions.length === 0)) continue;
     const heldout = [...compositions, ...wording.heldout];
-    return { spec: programToSpec(program, init, seed, wording.steps), program, text: wording.text, heldout };
+    return { spec: programToSpec(program, init, seed, wording.text), program, text: wording.text, heldout };
   }
   throw new Error(`no ${split} episode found for seed ${seed}`);
 }

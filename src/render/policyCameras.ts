@@ -4,6 +4,8 @@ import type { CameraImages } from '../engine/types';
 import { CAMERAS } from '../sim/vocab';
 import { buildScene, type SceneModel } from './buildScene';
 import type { DomainRandomization } from './domainRandomization';
+import type { PerturbationPlan } from '../sim/perturbations';
+import type { CubeName } from '../sim/vocab';
 
 // The policy cameras, rendered offscreen to RGB byte arrays: the exact pixels a policy is given. The app's
 // camera views, the headless runner, data generation and model evaluation all use this class, so a model
@@ -142,6 +144,62 @@ export class PolicyCameraRenderer {
     this.setRandomization(null);
   }
 
+  /**
+   * The pixel axes of a perturbation plan (src/sim/axes.ts) for the following renders, on top of any
+   * randomization: lighting (intensity, direction, colour temperature), background (table and backdrop
+   * colours), the front camera's field of view and a distractor's tint. Null restores the defaults. Camera
+   * poses are jittered by the host in the PoseFrame (labels must move with them), not here.
+   */
+  setPerturbation(plan: PerturbationPlan | null, randomization: DomainRandomization | null = null): void {
+    const l = plan?.lighting;
+    const r: DomainRandomization | null = l
+      ? {
+          ...(randomization ?? { keyScale: 1, keyAzimuth: 0, keyElevation: 0, ambientScale: 1, tableColor: [...this.defaultTable()] as [number, number, number], cameraJitter: { front: { pos: [0, 0, 0], rot: [0, 0, 0] }, wrist: { pos: [0, 0, 0], rot: [0, 0, 0] } } }),
+          keyScale: (randomization?.keyScale ?? 1) * l.keyScale,
+          keyAzimuth: (randomization?.keyAzimuth ?? 0) + l.keyAzimuth,
+          keyElevation: (randomization?.keyElevation ?? 0) + l.keyElevation,
+          ambientScale: (randomization?.ambientScale ?? 1) * l.ambientScale,
+        }
+      : randomization;
+    const bg = plan?.background;
+    this.setRandomization(bg ? { ...(r ?? this.neutral()), tableColor: bg.table } : r);
+    const tint = l ? kelvinToRgb(l.kelvin) : [1, 1, 1];
+    this.key.color.setRGB(tint[0], tint[1], tint[2]);
+    this.ambient.color.setRGB(0xf2 / 255 * tint[0], 0xf5 / 255 * tint[1], tint[2]);
+    if (bg?.backdrop) this.scene.background = new THREE.Color().setRGB(bg.backdrop[0], bg.backdrop[1], bg.backdrop[2], THREE.SRGBColorSpace);
+    else this.scene.background = BACKGROUND;
+    this.cameras.forEach((cam, i) => {
+      cam.fov = this.specs[i].fovy * (i === 0 && plan?.camera ? plan.camera.fovScale : 1);
+      cam.updateProjectionMatrix();
+    });
+    for (const colour of this.tinted.values()) colour.restore();
+    this.tinted.clear();
+    const d = plan?.distractor;
+    if (d?.tint && d.objects[0]) this.tint(d.objects[0], d.tint);
+  }
+
+  private readonly tinted = new Map<CubeName, { restore(): void }>();
+
+  private tint(cube: CubeName, rgb: [number, number, number]): void {
+    const mesh = this.model.meshByName(cube);
+    if (!mesh) return;
+    const mat = mesh.material as THREE.MeshStandardMaterial;
+    const before = mat.color.clone();
+    mat.color.setRGB(rgb[0], rgb[1], rgb[2], THREE.SRGBColorSpace);
+    this.tinted.set(cube, { restore: () => mat.color.copy(before) });
+  }
+
+  private defaultTable(): number[] {
+    const c = this.tableColor ?? new THREE.Color(1, 1, 1);
+    const out = { r: 0, g: 0, b: 0 };
+    c.getRGB(out, THREE.SRGBColorSpace);
+    return [out.r, out.g, out.b];
+  }
+
+  private neutral(): DomainRandomization {
+    return { keyScale: 1, keyAzimuth: 0, keyElevation: 0, ambientScale: 1, tableColor: this.defaultTable() as [number, number, number], cameraJitter: { front: { pos: [0, 0, 0], rot: [0, 0, 0] }, wrist: { pos: [0, 0, 0], rot: [0, 0, 0] } } };
+  }
+
   /** Lighting and table colour for the following renders; null restores the defaults. */
   setRandomization(r: DomainRandomization | null): void {
     const place = (light: THREE.DirectionalLight, dir: THREE.Vector3, az: number, el: number) => {
@@ -220,4 +278,17 @@ export class PolicyCameraRenderer {
     this.model.dispose();
     this.renderer.dispose();
   }
+}
+
+/** The colour of a black body at `kelvin`, normalised so 6500 K is white (Tanner Helland's fit of the CIE data). */
+export function kelvinToRgb(kelvin: number): [number, number, number] {
+  const raw = (k: number): [number, number, number] => {
+    const t = k / 100;
+    const r = t <= 66 ? 255 : 329.698727446 * Math.pow(t - 60, -0.1332047592);
+    const g = t <= 66 ? 99.4708025861 * Math.log(t) - 161.1195681661 : 288.1221695283 * Math.pow(t - 60, -0.0755148492);
+    const b = t >= 66 ? 255 : t <= 19 ? 0 : 138.5177312231 * Math.log(t - 10) - 305.0447927307;
+    return [r, g, b].map((x) => Math.min(255, Math.max(0, x)) / 255) as [number, number, number];
+  };
+  const w = raw(6500);
+  return raw(kelvin).map((x, i) => Math.min(1.5, x / w[i])) as [number, number, number];
 }

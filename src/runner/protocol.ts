@@ -1,5 +1,6 @@
 import type { LoopTiming } from '../engine/episodeLoop';
 import type { EpisodeResult } from '../engine/result';
+import type { PolicyReading } from '../engine/types';
 import type { DomainRandomization } from '../render/domainRandomization';
 import type { Subtask } from '../sim/tasks';
 import type { CameraName } from '../sim/vocab';
@@ -25,8 +26,10 @@ export interface RunEpisodeOptions {
   actionNoise?: number;
   /** Stop after this many control steps even if the episode is not over (default: the task's limits). */
   maxSteps?: number;
-  /** Seeded perturbations (src/sim/perturbations.ts names) applied to the episode. */
+  /** Seeded perturbations applied to the episode: axis:level entries or comma lists of them (src/sim/axes.ts). */
   perturbations?: string[];
+  /** Which words the policy gets during a multi-step instruction (src/engine/types.ts); default 'step'. */
+  reading?: PolicyReading;
 }
 
 export type Dtype = 'uint8' | 'int32' | 'float32';
@@ -64,8 +67,10 @@ export interface RunnerInfo {
   cameras: { name: CameraName; width: number; height: number; fovy: number }[];
   policies: string[];
   tasks: number;
-  /** Perturbation names runEpisode accepts. */
+  /** The older perturbation names runEpisode accepts (aliases of axis levels). */
   perturbations?: string[];
+  /** The robustness axes runEpisode applies (src/sim/axes.ts); each entry of `perturbations` may be axis:level. */
+  axes?: string[];
 }
 
 export interface VlaRunner {

@@ -6,8 +6,9 @@ import { ActionNoise } from '../sim/actionNoise';
 import { jitterCameras, sampleRandomization, type DomainRandomization } from '../render/domainRandomization';
 import { objectBoxes, type Box2D } from '../sim/camera';
 import { CAMERA_RES, TabletopEnv } from '../sim/env';
-import { parsePerturbations, PERTURBATIONS } from '../sim/perturbations';
-import { startEpisode } from '../sim/rollout';
+import { ALIASES, AXES, parseAxes } from '../sim/axes';
+import { startEpisode } from '../engine/episodeStart';
+import { applySensorNoise } from '../render/sensorNoise';
 import type { Vec3 } from '../sim/math';
 import { Rng } from '../sim/rng';
 import { describeScene, poseFrame, type PoseFrame, type SceneDescription } from '../sim/sceneDescription';
@@ -95,12 +96,13 @@ async function runEpisode(opts: RunEpisodeOptions): Promise<RunnerEpisodeResult>
   if (!Number.isInteger(opts.seed) || opts.seed < 0) throw new Error(`seed must be a non-negative integer, got ${opts.seed}`);
   const policy = await policyFor(rt, policyName, opts.policyOptions ?? {});
   const { env, desc } = rt;
+  const sizes = Object.fromEntries(desc.cameras.map((c) => [c.name, { width: c.width, height: c.height }])) as Record<CameraName, { width: number; height: number }>;
   // Seeded perturbations (eval --perturb); none by default, and then the episode is Episode.fromTask's.
-  const { episode: ep, driver, plan: perturbation } = startEpisode(env, task.id, opts.seed, parsePerturbations((opts.perturbations ?? []).join(',')));
+  const { episode: ep, driver, plan: perturbation } = startEpisode(env, task.id, opts.seed, parseAxes((opts.perturbations ?? []).join(',')));
   await policy.reset();
 
   const randomization: DomainRandomization | null = opts.randomize ? sampleRandomization(new Rng(opts.seed).fork(RANDOMIZATION_SALT)) : null;
-  rt.cameras.setRandomization(randomization);
+  rt.cameras.setPerturbation(perturbation, randomization);
   const noise = opts.actionNoise ? new ActionNoise(new Rng(opts.seed).fork(ACTION_NOISE_SALT), opts.actionNoise) : null;
   const recorder = opts.record ? new EpisodeRecorder(desc.cameras) : null;
   const maxSteps = opts.maxSteps ?? Infinity;
@@ -109,12 +111,13 @@ async function runEpisode(opts: RunEpisodeOptions): Promise<RunnerEpisodeResult>
 
   // This host's part of the loop: pixels through the app's renderer, the dataset rows, DART noise.
   const hooks: LoopHooks = {
+    reading: opts.reading,
     executed: noise ? (a) => noise.perturb(a) : undefined,
     onRecord(r) {
       // A dataset row is a state with the action decided there; the final state and refused steps have none.
       if (!recorder || !frame || !r.images || !r.decided || r.decided.fault) return;
       const boxes = {} as Record<CameraName, Box2D[]>;
-      CAMERAS.forEach((c, i) => (boxes[c] = objectBoxes(env, c, cameraPoseOf(frame!, i, desc.cameras[i].fovy))));
+      CAMERAS.forEach((c, i) => (boxes[c] = objectBoxes(env, c, cameraPoseOf(frame!, i, desc.cameras[i].fovy * (i === 0 && perturbation.camera ? perturbation.camera.fovScale : 1)))));
       const reasoning = r.decided.decision?.reasoning;
       recorder.add({
         images: r.images,
@@ -137,7 +140,7 @@ async function runEpisode(opts: RunEpisodeOptions): Promise<RunnerEpisodeResult>
       if (randomization) jitterCameras(frame.cameras, randomization.cameraJitter);
       if (perturbation.camera) jitterCameras(frame.cameras, perturbation.camera);
       images = rt.cameras.render(frame, images);
-      return images;
+      return perturbation.sensor ? applySensorNoise(images, perturbation.sensor, ep.step, sizes) : images;
     };
   }
   const loop = new EpisodeLoop(ep, policy, driver, hooks);
@@ -182,7 +185,8 @@ async function init(): Promise<RunnerInfo> {
     webgl: rt.webgl,
     cameras: rt.desc.cameras.map((c) => ({ name: c.name, width: c.width, height: c.height, fovy: c.fovy })),
     policies: policyNames(),
-    perturbations: [...PERTURBATIONS],
+    perturbations: [...Object.keys(ALIASES)],
+    axes: [...AXES],
     tasks: TASKS.length,
   };
 }

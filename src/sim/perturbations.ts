@@ -1,50 +1,52 @@
 import type { ObjectPlacement, TabletopEnv } from './env';
 import type { Episode } from './episode';
 import { Rng } from './rng';
-import { CUBE_HALF, WORKSPACE } from './scene';
-import { blocked, getTask, RADIUS, type EpisodeSpec } from './tasks';
+import { CUBE_COLORS, CUBE_HALF, HOME_QPOS, WORKSPACE } from './scene';
+import { blocked, findTask, RADIUS, spatialReferent, type EpisodeSpec } from './tasks';
 import type { Vec3 } from './math';
 import { CUBES, type CubeName, type ObjectName } from './vocab';
+import { ALIASES, AXES, AXIS_INFO, levelOf, parseAxes, type AxisName, type AxisSetting, type Level } from './axes';
 
-// Seeded perturbations for robustness evaluation (LIBERO-PRO / LIBERO-plus style). Every number is drawn
-// from the episode seed, so an episode with the same seed and perturbation names is the same episode.
-// Physical perturbations act on the simulation; `camera` only changes the rendered observation, so it is
-// carried as data for the renderer and has no effect on the privileged-state expert.
+// Seeded perturbations along the robustness axes (src/sim/axes.ts). Every number is drawn from the episode
+// seed (and the task id), so an episode with the same seed and axis levels is the same episode. Physical
+// axes act on the simulation here; the pixel axes (camera, lighting, background, sensor noise, the
+// distractor's tint) are carried as data for the policy-camera renderer (src/render/policyCameras.ts,
+// src/render/sensorNoise.ts) and the language axis for src/language/reword.ts. None of the pixel or word
+// axes changes what the privileged-state expert sees.
 
-export const PERTURBATIONS = ['shift', 'push', 'distractor', 'friction', 'camera'] as const;
-export type PerturbationName = (typeof PERTURBATIONS)[number];
+export { AXES, ALIASES, AXIS_INFO, parseAxes };
+export type { AxisName, AxisSetting, Level };
 
-export const PERTURBATION_INFO: Record<PerturbationName, string> = {
-  shift: 'the target object is teleported 3-5 cm sideways early in the episode (while it rests on the table)',
-  push: 'a horizontal force shoves the target object for one control step mid-episode',
-  distractor: 'a cube the goal does not mention is placed right next to the target object at the start',
-  friction: 'sliding friction of the cubes and the finger pads is scaled down to 30-50%',
-  camera: 'the front camera pose is jittered (renderer only: a few cm and degrees)',
-};
+/** The perturbation names eval accepted before the axes; each is an alias of one axis level. */
+export const PERTURBATIONS = Object.keys(ALIASES);
 
-export interface PerturbationPlan {
-  names: PerturbationName[];
-  shift?: { step: number; object: CubeName; distance: number; angle: number };
-  push?: { step: number; object: CubeName; accel: number; angle: number };
-  distractor?: { object: CubeName | null; near: ObjectName; gap: number; angle: number };
-  friction?: { scale: number };
-  /**
-   * Per policy camera, an offset in the camera's own frame: position (m) and a rotation vector (rad); the
-   * same shape as the renderer's domain-randomization jitter, which the runner page applies it with.
-   */
-  camera?: Record<'front' | 'wrist', { pos: Vec3; rot: Vec3 }>;
+export interface CameraJitterData {
+  pos: Vec3;
+  rot: Vec3;
 }
 
-/** Parse a comma-separated list of names; throws an error that lists the valid names. */
-export function parsePerturbations(list: string | undefined | null): PerturbationName[] {
-  if (!list) return [];
-  const names = list.split(',').map((s) => s.trim()).filter(Boolean);
-  for (const n of names) {
-    if (!(PERTURBATIONS as readonly string[]).includes(n)) {
-      throw new Error(`unknown perturbation "${n}". Valid perturbations: ${PERTURBATIONS.join(', ')}`);
-    }
-  }
-  return [...new Set(names)] as PerturbationName[];
+export interface PerturbationPlan {
+  settings: AxisSetting[];
+  /** Objects displaced before the episode starts (layout). */
+  layout?: { moves: Array<{ object: ObjectName; distance: number; angle: number }> };
+  /** The target cube teleported once while it rests on the table (layout from level 2). */
+  shift?: { step: number; object: CubeName; distance: number; angle: number };
+  push?: { step: number; object: CubeName; accel: number; angle: number };
+  distractor?: { objects: CubeName[]; near: ObjectName; gaps: number[]; angles: number[]; tint: [number, number, number] | null };
+  dynamics?: { friction: number; mass: number };
+  /** Offsets added to the arm's home joint angles (rad). */
+  robotInit?: { offsets: number[] };
+  /**
+   * Per policy camera, an offset in the camera's own frame: position (m) and a rotation vector (rad); the
+   * same shape as the renderer's domain-randomization jitter. `fovScale` multiplies the front camera's field of view.
+   */
+  camera?: Record<'front' | 'wrist', CameraJitterData> & { fovScale: number };
+  lighting?: { keyScale: number; keyAzimuth: number; keyElevation: number; ambientScale: number; kelvin: number };
+  /** sRGB 0..1. */
+  background?: { table: [number, number, number]; backdrop: [number, number, number] | null };
+  /** Applied to the policy's pixels (src/render/sensorNoise.ts); `seed` makes each step's noise its own. */
+  sensor?: { sigma: number; exposure: number; blur: number; seed: number };
+  language?: { level: Level; seed: number };
 }
 
 /** The cube the episode handles first: the target of shifts, pushes and distractors. */
@@ -55,51 +57,125 @@ function targetCube(spec: EpisodeSpec, rng: Rng): CubeName {
   return rng.pick(CUBES.filter((c) => spec.init.objects[c]));
 }
 
-const SALT: Record<PerturbationName, number> = { shift: 11, push: 12, distractor: 13, friction: 14, camera: 15 };
+// The old perturbation names' salts are kept, so `--perturb push` draws what it always drew.
+const SALT: Record<AxisName, number> = { layout: 11, push: 12, distractor: 13, dynamics: 14, camera: 15, robot_init: 16, lighting: 17, background: 18, sensor_noise: 19, language: 20 };
 
-/** Draw every number the named perturbations need from the episode seed. */
-export function planPerturbations(names: readonly PerturbationName[], spec: EpisodeSpec): PerturbationPlan {
-  const plan: PerturbationPlan = { names: [...names] };
+/** Per level (index 1..3; 0 unused). */
+const L = <T>(a: T, b: T, c: T): readonly [null, T, T, T] => [null, a, b, c];
+const CAMERA = L({ pos: 0.015, rot: 0.025, fov: 0.04 }, { pos: 0.03, rot: 0.045, fov: 0.08 }, { pos: 0.05, rot: 0.07, fov: 0.14 });
+const ROBOT_INIT = L(0.06, 0.12, 0.2);
+const LIGHT = L({ key: 0.2, az: 0.4, el: 0.1, amb: 0.15, k: [5000, 7500] }, { key: 0.4, az: 0.9, el: 0.2, amb: 0.3, k: [3800, 9500] }, { key: 0.6, az: 1.5, el: 0.3, amb: 0.5, k: [2800, 12000] });
+const SENSOR = L({ sigma: 3, exp: [0.9, 1.1], blur: 0 }, { sigma: 7, exp: [0.8, 1.25], blur: 0.5 }, { sigma: 12, exp: [0.65, 1.45], blur: 1 });
+const LAYOUT = L({ move: 0.015, shift: null }, { move: 0.03, shift: [0.03, 0.05] }, { move: 0.05, shift: [0.05, 0.07] });
+const DYNAMICS = L({ f: [0.7, 0.85], m: [1.2, 1.4] }, { f: [0.5, 0.65], m: [1.5, 2] }, { f: [0.3, 0.45], m: [2, 3] });
+const PUSH = L([1, 2], [2, 4], [4, 7]);
+const BASE_TABLE: [number, number, number] = [0.78, 0.72, 0.63];
+
+function hsv(h: number, s: number, v: number): [number, number, number] {
+  const f = (n: number) => {
+    const k = (n + h * 6) % 6;
+    return v - v * s * Math.max(0, Math.min(k, 4 - k, 1));
+  };
+  return [f(5), f(3), f(1)];
+}
+
+/** Draw every number the given axis levels need from the episode seed. */
+export function planPerturbations(settings: readonly AxisSetting[], spec: EpisodeSpec): PerturbationPlan {
+  const plan: PerturbationPlan = { settings: settings.map((s) => ({ ...s })) };
   // The task id is mixed in so that tasks sharing a seed are not all perturbed identically.
   let h = 0;
   for (const ch of spec.taskId) h = (Math.imul(h, 31) + ch.charCodeAt(0)) | 0;
-  const rng = (n: PerturbationName) => new Rng(spec.seed).fork(SALT[n] ^ h);
-  for (const name of names) {
-    const r = rng(name);
-    switch (name) {
-      case 'shift':
-        plan.shift = { step: 5 + r.int(11), object: targetCube(spec, r), distance: r.uniform(0.03, 0.05), angle: r.uniform(-Math.PI, Math.PI) };
-        break;
-      case 'push':
-        plan.push = { step: 5 + r.int(21), object: targetCube(spec, r), accel: r.uniform(2, 4), angle: r.uniform(-Math.PI, Math.PI) };
-        break;
-      case 'distractor': {
-        const used = new Set<string>(spec.goals.flatMap((g) => [...g.plan.map((s) => s.object), ...g.relations.flatMap((x) => ('object' in x ? [x.object] : []))]));
-        const free = CUBES.filter((c) => !used.has(c) && spec.init.objects[c]);
-        const near = spec.goals[0].plan[0].object;
-        plan.distractor = { object: free.length ? r.pick(free) : null, near, gap: r.uniform(0.012, 0.02), angle: r.uniform(-Math.PI, Math.PI) };
+  const rngOf = (salt: number) => new Rng(spec.seed).fork(salt ^ h);
+  for (const { axis, level } of settings) {
+    const r = rngOf(SALT[axis]);
+    const u = (lo: number, hi: number) => r.uniform(lo, hi);
+    switch (axis) {
+      case 'layout': {
+        const onTable = (Object.keys(spec.init.objects) as ObjectName[]).filter((o) => RADIUS[o] !== undefined);
+        plan.layout = { moves: onTable.map((object) => ({ object, distance: LAYOUT[level].move, angle: u(-Math.PI, Math.PI) })) };
+        const sh = LAYOUT[level].shift;
+        if (sh) {
+          const rs = rngOf(SALT.layout);
+          // Level 2 is the old `shift` perturbation, drawn from its own stream as it always was.
+          plan.shift = { step: 5 + rs.int(11), object: targetCube(spec, rs), distance: rs.uniform(sh[0], sh[1]), angle: rs.uniform(-Math.PI, Math.PI) };
+        }
         break;
       }
-      case 'friction':
-        plan.friction = { scale: r.uniform(0.3, 0.5) };
+      case 'push': {
+        const [lo, hi] = PUSH[level];
+        plan.push = { step: 5 + r.int(21), object: targetCube(spec, r), accel: u(lo, hi), angle: u(-Math.PI, Math.PI) };
         break;
-      case 'camera':
+      }
+      case 'distractor': {
+        const used = new Set<string>(spec.goals.flatMap((g) => [...g.plan.map((s) => s.object), ...g.relations.flatMap((x) => ('object' in x ? [x.object] : []))]));
+        const free = r.shuffle(CUBES.filter((c) => !used.has(c) && spec.init.objects[c]));
+        const near = spec.goals[0].plan[0].object;
+        const objects = free.slice(0, level === 1 ? 1 : 2);
+        const target = near.endsWith('_cube') ? CUBE_COLORS[near as CubeName] : null;
+        // The nearer distractor takes on most of the target's colour (in the pixels only: it stays that cube).
+        const tint = level === 3 && target && objects.length ? (CUBE_COLORS[objects[0]].map((c, i) => 0.35 * c + 0.65 * target[i]) as [number, number, number]) : null;
+        plan.distractor = { objects, near, gaps: objects.map(() => u(0.012, 0.02)), angles: objects.map(() => u(-Math.PI, Math.PI)), tint };
+        break;
+      }
+      case 'dynamics': {
+        const d = DYNAMICS[level];
+        plan.dynamics = { friction: u(d.f[0], d.f[1]), mass: u(d.m[0], d.m[1]) };
+        break;
+      }
+      case 'robot_init': {
+        const a = ROBOT_INIT[level];
+        plan.robotInit = { offsets: HOME_QPOS.map(() => u(-a, a)) };
+        break;
+      }
+      case 'camera': {
+        const c = CAMERA[level];
         plan.camera = {
-          front: { pos: [r.uniform(-0.03, 0.03), r.uniform(-0.03, 0.03), r.uniform(-0.03, 0.03)], rot: [r.uniform(-0.04, 0.04), r.uniform(-0.05, 0.05), r.uniform(-0.02, 0.02)] },
+          front: { pos: [u(-c.pos, c.pos), u(-c.pos, c.pos), u(-c.pos, c.pos)], rot: [u(-c.rot, c.rot), u(-c.rot, c.rot), u(-c.rot, c.rot)] },
           wrist: { pos: [0, 0, 0], rot: [0, 0, 0] },
+          fovScale: 1 + u(-c.fov, c.fov),
         };
+        break;
+      }
+      case 'lighting': {
+        const l = LIGHT[level];
+        plan.lighting = { keyScale: 1 + u(-l.key, l.key), keyAzimuth: u(-l.az, l.az), keyElevation: u(-l.el, l.el), ambientScale: 1 + u(-l.amb, l.amb), kelvin: u(l.k[0], l.k[1]) };
+        break;
+      }
+      case 'background': {
+        if (level === 1) {
+          const b = u(0.85, 1.15);
+          plan.background = { table: BASE_TABLE.map((c) => Math.min(1, c * b)) as [number, number, number], backdrop: null };
+        } else {
+          const [s0, s1] = level === 2 ? [0.05, 0.3] : [0.3, 0.7];
+          const [v0, v1] = level === 2 ? [0.45, 0.85] : [0.2, 0.9];
+          plan.background = { table: hsv(r.next(), u(s0, s1), u(v0, v1)), backdrop: hsv(r.next(), u(s0, s1), u(v0, v1)) };
+        }
+        break;
+      }
+      case 'sensor_noise': {
+        const n = SENSOR[level];
+        plan.sensor = { sigma: n.sigma, exposure: u(n.exp[0], n.exp[1]), blur: n.blur, seed: r.int(2 ** 30) };
+        break;
+      }
+      case 'language':
+        plan.language = { level, seed: r.int(2 ** 30) };
         break;
     }
   }
   return plan;
 }
 
+/** The level of `axis` in a plan (0: not applied). */
+export function planLevel(plan: PerturbationPlan, axis: AxisName): Level | 0 {
+  return levelOf(plan.settings, axis);
+}
+
 type Placements = Partial<Record<ObjectName, ObjectPlacement>>;
 
 /**
  * Whether `o` may stand at `p` among `objects`: the layout sampler's rules (inside the workspace, clear of
- * the cabinet, drawer and button, apart from every other object), and for layout-dependent instructions
- * the instruction must still single out the goal's cube.
+ * the cabinet, drawer and button, apart from every other object), and an instruction that names its cube by
+ * place ("the leftmost cube") must still single out the same cube.
  */
 export function placementValid(spec: EpisodeSpec, objects: Placements, o: ObjectName, p: Vec3, drawerOpen: boolean): boolean {
   const r = RADIUS[o];
@@ -112,11 +188,14 @@ export function placementValid(spec: EpisodeSpec, objects: Placements, o: Object
     if (n === o || !q) continue;
     if (Math.hypot(q.pos[0] - p[0], q.pos[1] - p[1]) < r + RADIUS[n as ObjectName]! + 0.005) return false;
   }
-  const task = getTask(spec.taskId);
-  if (task.refersTo) {
-    const moved: Placements = { ...objects, [o]: { ...objects[o]!, pos: p } };
-    const goalCube = spec.goals[0].plan.find((s) => s.verb === 'pick')?.object;
-    if (task.refersTo(moved) !== goalCube) return false;
+  const moved: Placements = { ...objects, [o]: { ...objects[o]!, pos: p } };
+  const goal = spec.goals[0];
+  const goalCube = goal.plan.find((s) => s.verb === 'pick')?.object;
+  const task = findTask(spec.taskId);
+  if (task?.refersTo) return task.refersTo(moved) === goalCube;
+  if (goal.ref) {
+    const who = spatialReferent(goal.ref, moved);
+    return who === undefined || who === goalCube;
   }
   return true;
 }
@@ -126,31 +205,77 @@ function directions(angle: number): number[] {
   return Array.from({ length: 12 }, (_, k) => angle + (k % 2 ? 1 : -1) * Math.ceil(k / 2) * (Math.PI / 6));
 }
 
-/** Apply the perturbations that change the initial state (distractor). Returns a new spec. */
+/** A cube is free to move at the start when it stands on the table, not in the bowl or on the plate. */
+function standsFree(o: ObjectName, objects: Placements): boolean {
+  const p = objects[o]?.pos;
+  if (!p) return false;
+  if (!o.endsWith('_cube')) {
+    // The bowl or plate moves only while nothing is in or on it.
+    return !CUBES.some((c) => objects[c] && Math.hypot(objects[c]!.pos[0] - p[0], objects[c]!.pos[1] - p[1]) < RADIUS[o]!);
+  }
+  return Math.abs(p[2] - CUBE_HALF) < 0.004 && standsFreeOfFixtures(p, objects);
+}
+
+function standsFreeOfFixtures(p: Vec3, objects: Placements): boolean {
+  return (['blue_bowl', 'plate'] as const).every((f) => !objects[f] || Math.hypot(objects[f]!.pos[0] - p[0], objects[f]!.pos[1] - p[1]) > RADIUS[f]!);
+}
+
+/**
+ * Apply the perturbations that change the initial state (layout, distractor, robot_init). Returns a new
+ * spec and what was done, in words, for the timeline.
+ */
 export function perturbSpec(spec: EpisodeSpec, plan: PerturbationPlan): { spec: EpisodeSpec; events: string[] } {
   const events: string[] = [];
-  const d = plan.distractor;
-  if (!d) return { spec, events };
-  if (!d.object) {
-    events.push('distractor: skipped, every cube is part of the goal');
-    return { spec, events };
-  }
-  const objects: Placements = structuredClone(spec.init.objects);
-  const anchor = anchorOf(d.near, objects);
-  const reach = (RADIUS[d.near] ?? 0.03) + RADIUS[d.object]! + d.gap;
+  let objects: Placements = structuredClone(spec.init.objects);
   const drawerOpen = spec.init.drawer < -0.01 || spec.suite === 'chains';
-  for (const a of directions(d.angle)) {
-    for (const extra of [0, 0.02, 0.04]) {
-      const p: Vec3 = [anchor[0] + (reach + extra) * Math.cos(a), anchor[1] + (reach + extra) * Math.sin(a), CUBE_HALF];
-      if (placementValid(spec, objects, d.object, p, drawerOpen)) {
-        objects[d.object] = { pos: p, yaw: objects[d.object]!.yaw };
-        events.push(`distractor: ${d.object} placed ${(reach + extra - (RADIUS[d.near] ?? 0.03) - RADIUS[d.object]!).toFixed(3)} m from ${d.near}`);
-        return { spec: { ...spec, init: { ...spec.init, objects } }, events };
+  let changed = false;
+  if (plan.layout) {
+    let moved = 0;
+    for (const m of plan.layout.moves) {
+      if (!standsFree(m.object, objects)) continue;
+      const from = objects[m.object]!.pos;
+      spot: for (const dist of [m.distance, m.distance / 2]) {
+        for (const a of directions(m.angle)) {
+          const p: Vec3 = [from[0] + dist * Math.cos(a), from[1] + dist * Math.sin(a), from[2]];
+          if (placementValid(spec, objects, m.object, p, drawerOpen)) {
+            objects[m.object] = { ...objects[m.object]!, pos: p };
+            moved += 1;
+            break spot;
+          }
+        }
       }
     }
+    events.push(`layout: ${moved} of ${plan.layout.moves.length} objects displaced about ${(plan.layout.moves[0]?.distance ?? 0).toFixed(3)} m`);
+    changed = true;
   }
-  events.push(`distractor: skipped, no free spot next to ${d.near}`);
-  return { spec, events };
+  const d = plan.distractor;
+  if (d) {
+    if (!d.objects.length) events.push('distractor: skipped, every cube is part of the goal');
+    const anchor = anchorOf(d.near, objects);
+    d.objects.forEach((obj, k) => {
+      const reach = (RADIUS[d.near] ?? 0.03) + RADIUS[obj]! + d.gaps[k];
+      for (const a of directions(d.angles[k])) {
+        for (const extra of [0, 0.02, 0.04]) {
+          const p: Vec3 = [anchor[0] + (reach + extra) * Math.cos(a), anchor[1] + (reach + extra) * Math.sin(a), CUBE_HALF];
+          if (placementValid(spec, objects, obj, p, drawerOpen)) {
+            objects = { ...objects, [obj]: { pos: p, yaw: objects[obj]!.yaw } };
+            events.push(`distractor: ${obj} placed ${(reach + extra - (RADIUS[d.near] ?? 0.03) - RADIUS[obj]!).toFixed(3)} m from ${d.near}${k === 0 && d.tint ? ', tinted towards its colour' : ''}`);
+            changed = true;
+            return;
+          }
+        }
+      }
+      events.push(`distractor: ${obj} skipped, no free spot next to ${d.near}`);
+    });
+  }
+  let armQpos = spec.init.armQpos;
+  if (plan.robotInit) {
+    armQpos = HOME_QPOS.map((q, i) => q + plan.robotInit!.offsets[i]);
+    events.push(`robot_init: joints offset by up to ${Math.max(...plan.robotInit.offsets.map(Math.abs)).toFixed(2)} rad`);
+    changed = true;
+  }
+  if (!changed) return { spec, events };
+  return { spec: { ...spec, init: { ...spec.init, objects, ...(armQpos ? { armQpos } : {}) } }, events };
 }
 
 function anchorOf(o: ObjectName, objects: Placements): Vec3 {
@@ -178,13 +303,14 @@ export function placementsOf(env: TabletopEnv): Placements {
 export class PerturbationDriver {
   readonly events: string[] = [];
   private savedFriction: Array<[number, number]> = [];
+  private savedMass: Array<[number, number, number[]]> = [];
   private pushing = false;
 
   constructor(private readonly env: TabletopEnv, private readonly plan: PerturbationPlan, private readonly spec: EpisodeSpec) {}
 
   begin(): void {
-    const f = this.plan.friction;
-    if (!f) return;
+    const dyn = this.plan.dynamics;
+    if (!dyn) return;
     const { model } = this.env;
     const friction = model.geom_friction as Float64Array;
     const geomBody = model.geom_bodyid as Int32Array;
@@ -192,10 +318,19 @@ export class PerturbationDriver {
     for (let g = 0; g < model.ngeom; g++) {
       if (cubeBodies.has(geomBody[g]) || this.env.fingerGeoms.has(g)) {
         this.savedFriction.push([g, friction[3 * g]]);
-        friction[3 * g] *= f.scale;
+        friction[3 * g] *= dyn.friction;
       }
     }
-    this.events.push(`friction: cube and finger sliding friction x${f.scale.toFixed(2)}`);
+    // Mass and inertia scale together: a denser cube of the same size. MuJoCo reads both afresh every step
+    // (no mj_setConst, which would overwrite the state with qpos0's).
+    const mass = model.body_mass as Float64Array;
+    const inertia = model.body_inertia as Float64Array;
+    for (const b of cubeBodies) {
+      this.savedMass.push([b, mass[b], Array.from(inertia.subarray(3 * b, 3 * b + 3))]);
+      mass[b] *= dyn.mass;
+      for (let k = 0; k < 3; k++) inertia[3 * b + k] *= dyn.mass;
+    }
+    this.events.push(`dynamics: cube and finger sliding friction x${dyn.friction.toFixed(2)}, cube mass x${dyn.mass.toFixed(2)}`);
   }
 
   beforeStep(ep: Episode): void {
@@ -209,9 +344,17 @@ export class PerturbationDriver {
 
   end(): void {
     if (this.pushing) this.stopPush();
-    const friction = this.env.model.geom_friction as Float64Array;
+    const { model } = this.env;
+    const friction = model.geom_friction as Float64Array;
     for (const [g, v] of this.savedFriction) friction[3 * g] = v;
+    const mass = model.body_mass as Float64Array;
+    const inertia = model.body_inertia as Float64Array;
+    for (const [b, m, i] of this.savedMass) {
+      mass[b] = m;
+      inertia.set(i, 3 * b);
+    }
     this.savedFriction = [];
+    this.savedMass = [];
   }
 
   private shift(s: NonNullable<PerturbationPlan['shift']>): void {

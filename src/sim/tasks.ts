@@ -1,34 +1,26 @@
 import type { InitialState, ObjectPlacement } from './env';
-import type { Relation } from './predicates';
+import { goalOf, place, CLOSE_DRAWER, OPEN_DRAWER, PRESS_BUTTON, stepText, type Goal, type ResolvedAtom } from './goals';
 import { Rng } from './rng';
 import { BUTTON, CABINET, DRAWER, WORKSPACE } from './scene';
 import type { Vec3 } from './math';
-import { CUBES, type CubeName, type ObjectName, type Verb } from './vocab';
+import { CUBES, type CubeName, type ObjectName } from './vocab';
+
+export type { Goal, Subtask } from './goals';
 
 export const SUITES = ['spatial', 'object', 'goal', 'long', 'chains'] as const;
 export type SuiteName = (typeof SUITES)[number];
 
-export interface Subtask {
-  verb: Verb;
-  object: ObjectName;
-}
-
-/** One instruction to carry out, with its goal and the subtasks that achieve it. */
-export interface Goal {
-  instruction: string;
-  relations: Relation[];
-  plan: Subtask[];
-  stepLimit: number;
-}
-
-/** A sampled episode: the initial state plus one goal (or five, for a chain). */
+/** A sampled episode: the initial state plus its goals, one per atom of its program, pursued in order. */
 export interface EpisodeSpec {
   taskId: string;
   suite: SuiteName;
   seed: number;
   init: InitialState;
   goals: Goal[];
-  /** The whole sentence, when one instruction names several goals (an open program, src/language). */
+  /**
+   * The whole sentence, when one instruction names several goals (a long task, an open program): what a
+   * policy reading whole sentences gets; each goal's `instruction` is its own step.
+   */
   text?: string;
 }
 
@@ -115,55 +107,6 @@ export function sampleLayout(rng: Rng, opts: LayoutOptions = {}): InitialState {
 const n = (o: string) => o.replace('_', ' ');
 const color = (c: CubeName) => c.split('_')[0];
 
-export const GOALS = {
-  cubeToBowl: (c: CubeName, instruction: string, stepLimit = 220): Goal => ({
-    instruction,
-    relations: [{ kind: 'in_bowl', object: c }],
-    plan: [{ verb: 'pick', object: c }, { verb: 'place_in', object: 'blue_bowl' }],
-    stepLimit,
-  }),
-  cubeToPlate: (c: CubeName, instruction: string, stepLimit = 220): Goal => ({
-    instruction,
-    relations: [{ kind: 'on_plate', object: c }],
-    plan: [{ verb: 'pick', object: c }, { verb: 'place_on', object: 'plate' }],
-    stepLimit,
-  }),
-  stack: (c: CubeName, base: CubeName, instruction: string, stepLimit = 240): Goal => ({
-    instruction,
-    relations: [{ kind: 'stacked', object: c, base }],
-    plan: [{ verb: 'pick', object: c }, { verb: 'stack_on', object: base }],
-    stepLimit,
-  }),
-  openDrawer: (instruction: string, stepLimit = 200): Goal => ({
-    instruction,
-    relations: [{ kind: 'drawer_open' }],
-    plan: [{ verb: 'open', object: 'drawer' }],
-    stepLimit,
-  }),
-  closeDrawer: (instruction: string, stepLimit = 160): Goal => ({
-    instruction,
-    relations: [{ kind: 'drawer_closed' }],
-    plan: [{ verb: 'close', object: 'drawer' }],
-    stepLimit,
-  }),
-  pressButton: (instruction: string, stepLimit = 140): Goal => ({
-    instruction,
-    relations: [{ kind: 'button_pressed' }],
-    plan: [{ verb: 'press', object: 'button' }],
-    stepLimit,
-  }),
-};
-
-/** Several goals pursued as one instruction: all relations must hold, plans run in order. */
-function combine(instruction: string, parts: Goal[]): Goal {
-  return {
-    instruction,
-    relations: parts.flatMap((g) => g.relations),
-    plan: parts.flatMap((g) => g.plan),
-    stepLimit: parts.reduce((s, g) => s + g.stepLimit, 0) - 40 * (parts.length - 1),
-  };
-}
-
 function fill(template: string, vars: Record<string, string>): string {
   return template.replace(/\{(\w+)\}/g, (_, k: string) => vars[k] ?? `{${k}}`);
 }
@@ -174,7 +117,7 @@ function task(
   suite: SuiteName,
   title: string,
   templates: string[],
-  build: (rng: Rng, instruction: string) => { init: InitialState; goals: Goal[] },
+  build: (rng: Rng, instruction: string) => { init: InitialState; goals: Goal[]; text?: string },
 ): TaskDef {
   return {
     id,
@@ -184,8 +127,8 @@ function task(
     sample(seed: number): EpisodeSpec {
       const rng = new Rng(seed);
       const instruction = rng.fork(1).pick(templates);
-      const { init, goals } = build(rng.fork(2), instruction);
-      return { taskId: id, suite, seed, init, goals };
+      const { init, goals, text } = build(rng.fork(2), instruction);
+      return { taskId: id, suite, seed, init, goals, ...(text ? { text } : {}) };
     },
   };
 }
@@ -201,42 +144,67 @@ const clearWinner = (key: (p: Vec3) => number, margin: number) => (objs: Placeme
 
 // Directions are as seen from the front camera (and the app's default view): left = world -y,
 // "closest to the robot" = smallest x.
-const SPATIAL: Array<{ key: string; title: string; rank: (p: Vec3, objs: Placements) => number; place: 'bowl' | 'plate'; templates: string[] }> = [
+const SPATIAL: Array<{ key: string; ref: string; title: string; rank: (p: Vec3, objs: Placements) => number; place: 'bowl' | 'plate'; templates: string[] }> = [
   {
-    key: 'left_cube_to_bowl', title: 'Leftmost cube → bowl', place: 'bowl', rank: (p) => p[1],
+    key: 'left_cube_to_bowl', ref: 'leftmost', title: 'Leftmost cube → bowl', place: 'bowl', rank: (p) => p[1],
     templates: ['put the leftmost cube in the bowl', 'place the cube on the far left into the blue bowl', 'pick up the left most cube and put it in the bowl'],
   },
   {
-    key: 'right_cube_to_bowl', title: 'Rightmost cube → bowl', place: 'bowl', rank: (p) => -p[1],
+    key: 'right_cube_to_bowl', ref: 'rightmost', title: 'Rightmost cube → bowl', place: 'bowl', rank: (p) => -p[1],
     templates: ['put the rightmost cube in the bowl', 'place the cube on the far right into the blue bowl', 'pick up the right most cube and put it in the bowl'],
   },
   {
-    key: 'near_cube_to_plate', title: 'Cube nearest the robot → plate', place: 'plate', rank: (p) => p[0],
+    key: 'near_cube_to_plate', ref: 'nearest', title: 'Cube nearest the robot → plate', place: 'plate', rank: (p) => p[0],
     templates: ['put the cube closest to the robot on the plate', 'place the nearest cube to the robot onto the plate', 'pick up the cube nearest the robot and put it on the plate'],
   },
   {
-    key: 'far_cube_to_plate', title: 'Cube farthest from the robot → plate', place: 'plate', rank: (p) => -p[0],
+    key: 'far_cube_to_plate', ref: 'farthest', title: 'Cube farthest from the robot → plate', place: 'plate', rank: (p) => -p[0],
     templates: ['put the cube farthest from the robot on the plate', 'place the cube furthest from the robot onto the plate', 'pick up the farthest cube and put it on the plate'],
   },
   {
-    key: 'cube_near_bowl_to_plate', title: 'Cube next to the bowl → plate', place: 'plate',
+    key: 'cube_near_bowl_to_plate', ref: 'next_to_bowl', title: 'Cube next to the bowl → plate', place: 'plate',
     rank: (p, objs) => Math.hypot(p[0] - objs.blue_bowl!.pos[0], p[1] - objs.blue_bowl!.pos[1]),
     templates: ['put the cube next to the bowl on the plate', 'place the cube closest to the bowl onto the plate', 'pick up the cube beside the bowl and put it on the plate'],
   },
 ];
 
+const SPATIAL_MARGIN = 0.06;
+const RANKS: Record<string, (p: Vec3, objs: Placements) => number> = {
+  ...Object.fromEntries(SPATIAL.map((s) => [s.ref, s.rank])),
+  next_to_plate: (p, objs) => Math.hypot(p[0] - objs.plate!.pos[0], p[1] - objs.plate!.pos[1]),
+};
+
+/**
+ * The cube a place-reference ("leftmost", "nearest", "next_to_plate"...) picks among the cubes standing on
+ * the table, by the spatial tasks' ranks and margin; null when the layout leaves it ambiguous, undefined
+ * for references no layout rank decides (in the bowl, on the plate). src/language/scene.ts decides the same
+ * references for parsing; this is the check that keeps a perturbed layout true to the words.
+ */
+export function spatialReferent(relation: string, objects: Placements): CubeName | null | undefined {
+  const rank = RANKS[relation];
+  if (!rank || (relation === 'next_to_plate' && !objects.plate) || (relation === 'next_to_bowl' && !objects.blue_bowl)) return undefined;
+  const free = CUBES.filter((c) => {
+    const p = objects[c]?.pos;
+    if (!p || p[2] > 0.03) return false;
+    return (['blue_bowl', 'plate'] as const).every((f) => !objects[f] || Math.hypot(objects[f]!.pos[0] - p[0], objects[f]!.pos[1] - p[1]) > RADIUS[f]!);
+  });
+  if (free.length < 2) return free[0] ?? null;
+  const sorted = free.sort((a, b) => rank(objects[a]!.pos, objects) - rank(objects[b]!.pos, objects));
+  return rank(objects[sorted[1]]!.pos, objects) - rank(objects[sorted[0]]!.pos, objects) > SPATIAL_MARGIN ? sorted[0] : null;
+}
+
 function buildTasks(): TaskDef[] {
   const tasks: TaskDef[] = [];
 
   for (const s of SPATIAL) {
-    const margin = 0.06;
+    const margin = SPATIAL_MARGIN;
     tasks.push({
       ...task(`spatial/${s.key}`, 'spatial', s.title, s.templates, (rng, instruction) => {
         const init = sampleLayout(rng, {
           accept: (objs) => clearWinner((p) => s.rank(p, objs), margin)(objs),
         });
         const target = cubesBy(init.objects, (p) => s.rank(p, init.objects))[0];
-        const goal = s.place === 'bowl' ? GOALS.cubeToBowl(target, instruction) : GOALS.cubeToPlate(target, instruction);
+        const goal = goalOf(place(target, s.place === 'bowl' ? 'blue_bowl' : 'plate'), instruction, s.ref);
         return { init, goals: [goal] };
       }),
       refersTo: (objs) => (clearWinner((p) => s.rank(p, objs), margin)(objs) ? cubesBy(objs, (p) => s.rank(p, objs))[0] : null),
@@ -254,7 +222,7 @@ function buildTasks(): TaskDef[] {
     tasks.push(
       task(`object/${color(c)}_to_bowl`, 'object', `${n(c)} → bowl`, templates, (rng, instruction) => ({
         init: sampleLayout(rng),
-        goals: [GOALS.cubeToBowl(c, instruction)],
+        goals: [goalOf(place(c, 'blue_bowl'), instruction)],
       })),
     );
   }
@@ -262,47 +230,50 @@ function buildTasks(): TaskDef[] {
   tasks.push(
     task('goal/open_drawer', 'goal', 'Open the drawer', ['open the drawer', 'pull the drawer open', 'open the top drawer of the cabinet'], (rng, i) => ({
       init: sampleLayout(rng),
-      goals: [GOALS.openDrawer(i)],
+      goals: [goalOf(OPEN_DRAWER, i)],
     })),
     task('goal/close_drawer', 'goal', 'Close the drawer', ['close the drawer', 'push the drawer shut', 'shut the drawer of the cabinet'], (rng, i) => ({
       init: sampleLayout(rng, { drawerOpen: true }),
-      goals: [GOALS.closeDrawer(i)],
+      goals: [goalOf(CLOSE_DRAWER, i)],
     })),
     task('goal/press_button', 'goal', 'Press the button', ['press the button', 'push the red button', 'press down on the button'], (rng, i) => ({
       init: sampleLayout(rng),
-      goals: [GOALS.pressButton(i)],
+      goals: [goalOf(PRESS_BUTTON, i)],
     })),
     task('goal/red_on_plate', 'goal', 'Red cube → plate', ['put the red cube on the plate', 'place the red cube onto the plate', 'pick up the red block and put it on the plate'], (rng, i) => ({
       init: sampleLayout(rng),
-      goals: [GOALS.cubeToPlate('red_cube', i)],
+      goals: [goalOf(place('red_cube', 'plate'), i)],
     })),
     task('goal/stack_blue_on_yellow', 'goal', 'Stack blue on yellow', ['stack the blue cube on the yellow cube', 'put the blue cube on top of the yellow cube', 'place the blue block on the yellow block'], (rng, i) => ({
       init: sampleLayout(rng),
-      goals: [GOALS.stack('blue_cube', 'yellow_cube', i)],
+      goals: [goalOf(place('blue_cube', 'yellow_cube'), i)],
     })),
   );
 
-  const long = (id: string, title: string, templates: string[], parts: (i: string) => Goal[], drawerOpen = false) =>
+  // A long task is a program of 2-3 atoms said in one sentence: its goals run in order (as a chain's and an
+  // open program's do), each with its own step words, and the sentence is the spec's `text`.
+  const long = (id: string, title: string, templates: string[], atoms: ResolvedAtom[], drawerOpen = false) =>
     task(`long/${id}`, 'long', title, templates, (rng, i) => ({
       init: sampleLayout(rng, { drawerOpen }),
-      goals: [combine(i, parts(i))],
+      goals: atoms.map((a) => goalOf(a, stepText(a))),
+      text: i,
     }));
   tasks.push(
     long('red_bowl_then_button', 'Red → bowl, then button',
       ['put the red cube in the bowl and then press the button', 'place the red cube into the blue bowl then push the button', 'pick up the red cube, drop it in the bowl, then press the button'],
-      (i) => [GOALS.cubeToBowl('red_cube', i), GOALS.pressButton(i)]),
+      [place('red_cube', 'blue_bowl'), PRESS_BUTTON]),
     long('red_plate_blue_bowl', 'Red → plate and blue → bowl',
       ['put the red cube on the plate and the blue cube in the bowl', 'place the red cube onto the plate then put the blue cube into the bowl', 'move the red cube to the plate and the blue cube to the bowl'],
-      (i) => [GOALS.cubeToPlate('red_cube', i), GOALS.cubeToBowl('blue_cube', i)]),
+      [place('red_cube', 'plate'), place('blue_cube', 'blue_bowl')]),
     long('open_drawer_then_button', 'Open drawer, then button',
       ['open the drawer and then press the button', 'pull the drawer open then push the button', 'open the top drawer of the cabinet, then press the red button'],
-      (i) => [GOALS.openDrawer(i), GOALS.pressButton(i)]),
+      [OPEN_DRAWER, PRESS_BUTTON]),
     long('stack_then_plate', 'Stack green on red, yellow → plate',
       ['stack the green cube on the red cube and put the yellow cube on the plate', 'put the green cube on top of the red cube then place the yellow cube onto the plate', 'place the green block on the red block and the yellow block on the plate'],
-      (i) => [GOALS.stack('green_cube', 'red_cube', i), GOALS.cubeToPlate('yellow_cube', i)]),
+      [place('green_cube', 'red_cube'), place('yellow_cube', 'plate')]),
     long('three_step', 'Red → bowl, green → plate, button',
       ['put the red cube in the bowl, put the green cube on the plate and press the button', 'place the red cube into the bowl then the green cube onto the plate then push the button', 'red cube to the bowl, green cube to the plate, then press the button'],
-      (i) => [GOALS.cubeToBowl('red_cube', i), GOALS.cubeToPlate('green_cube', i), GOALS.pressButton(i)]),
+      [place('red_cube', 'blue_bowl'), place('green_cube', 'plate'), PRESS_BUTTON]),
   );
 
   tasks.push({
@@ -346,23 +317,22 @@ function sampleChain(seed: number): EpisodeSpec {
     const atom = rng.pick(options);
     const t = rng.pick(atom.templates);
     if (atom.kind === 'open') {
-      goals.push(GOALS.openDrawer(t));
+      goals.push(goalOf(OPEN_DRAWER, t));
       open = true;
     } else if (atom.kind === 'close') {
-      goals.push(GOALS.closeDrawer(t));
+      goals.push(goalOf(CLOSE_DRAWER, t));
       open = false;
     } else if (atom.kind === 'press') {
-      goals.push(GOALS.pressButton(t));
+      goals.push(goalOf(PRESS_BUTTON, t));
       pressed = true;
     } else if (atom.kind === 'stack') {
       const c = free.pop()!;
       const b = free.pop()!;
       bases.push(b);
-      goals.push(GOALS.stack(c, b, fill(t, { c: color(c), b: color(b) })));
+      goals.push(goalOf(place(c, b), fill(t, { c: color(c), b: color(b) })));
     } else {
       const c = free.pop()!;
-      const g = atom.kind === 'bowl' ? GOALS.cubeToBowl : GOALS.cubeToPlate;
-      goals.push(g(c, fill(t, { c: color(c) })));
+      goals.push(goalOf(place(c, atom.kind === 'bowl' ? 'blue_bowl' : 'plate'), fill(t, { c: color(c) })));
     }
   }
   return { taskId: 'chains/five', suite: 'chains', seed, init, goals };

@@ -7,7 +7,7 @@ import type { EpisodeStatus, StepOutcome } from '../sim/episode';
 import type { Vec3 } from '../sim/math';
 import type { PoseFrame, SceneDescription } from '../sim/sceneDescription';
 import type { SuiteName } from '../sim/tasks';
-import type { Subtask } from '../sim/tasks';
+import type { ResolvedAtom, Subtask } from '../sim/goals';
 
 // The typed contract between the main thread and the sim worker (Comlink RPC plus one event stream).
 // The sim worker runs the whole control loop (src/engine/episodeLoop.ts): physics, the policy cameras and
@@ -19,6 +19,8 @@ export type { PolicyDecision, PolicySource };
 
 export interface GoalInfo {
   instruction: string;
+  /** The program step this goal carries out (src/sim/goals.ts). */
+  atom: ResolvedAtom;
   plan: Subtask[];
   stepLimit: number;
 }
@@ -41,15 +43,13 @@ export interface EpisodeInfo {
   draggable: DraggableBody[];
   /** The layout the episode starts from: typed instructions are read against it (src/language/parse.ts). */
   init: InitialState;
-  /** An open program's whole sentence (its goals hold each step's words). */
+  /** The whole sentence of a multi-step instruction (a long task, an open program); its goals hold each step's words. */
   text?: string;
 }
 
 /** A program parsed from a person's words, to run on the task's layout in place of the task's goals. */
 export interface ProgramRequest {
   program: Program;
-  /** Each step's words: what the policy reads while that step is the goal. */
-  texts: string[];
   /** The whole sentence as typed. */
   text: string;
 }

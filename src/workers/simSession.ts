@@ -127,7 +127,7 @@ export class SimSession {
     const task = getEpisodeSource(req.taskId);
     const sampled = task.sample(req.seed);
     // A typed program runs on the task's layout; a typed sentence that is no program only rewords a one-goal task.
-    const spec = req.program ? { ...programToSpec(req.program.program, sampled.init, req.seed, req.program.texts), taskId: task.id, text: req.program.text } : sampled;
+    const spec = req.program ? { ...programToSpec(req.program.program, sampled.init, req.seed, req.program.text), taskId: task.id } : sampled;
     const typed = req.instruction?.trim();
     if (!req.program && typed && spec.goals.length === 1) spec.goals[0] = { ...spec.goals[0], instruction: typed };
     this.spec = spec;
@@ -142,7 +142,7 @@ export class SimSession {
       suite: task.suite,
       title: task.title,
       seed: req.seed,
-      goals: spec.goals.map((g) => ({ instruction: g.instruction, plan: g.plan, stepLimit: g.stepLimit })),
+      goals: spec.goals.map((g) => ({ instruction: g.instruction, atom: g.atom, plan: g.plan, stepLimit: g.stepLimit })),
       policy: req.policy,
       draggable: this.draggableBodies(),
       init: spec.init,

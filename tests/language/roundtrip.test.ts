@@ -58,7 +58,7 @@ describe('the sampler', () => {
       const { program, spec } = sampleOpenEpisode(seed, 'all');
       lengths.add(program.length);
       expect(spec.goals.length).toBe(program.length);
-      expect(spec.goals).toEqual(programToGoals(program, spec.init, spec.goals.map((g) => g.instruction)));
+      expect(spec.goals).toEqual(programToGoals(program, spec.init));
       for (const a of program) {
         kinds.add(a.kind === 'place' ? `place_${a.target.kind}` : a.kind);
         if (a.kind === 'place') refs.add(a.cube.kind === 'colour' ? a.cube.colour : a.cube.relation);

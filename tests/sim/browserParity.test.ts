@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM_PATH } from '../../scripts/lib/browser';
 import { openBackend, type EpisodeBackend, type EpisodeJob } from '../../scripts/lib/evalBackends';
-import type { PerturbationName } from '../../src/sim/perturbations';
+import { parseAxes, type AxisSetting } from '../../src/sim/axes';
 import type { EpisodeResult } from '../../src/sim/rollout';
 
 // `eval --via browser` runs episodes in the built app's headless runner page (the only place a learned
@@ -24,7 +24,7 @@ const JOBS: EpisodeJob[] = [
 
 run('eval browser backend', () => {
   const backends: EpisodeBackend[] = [];
-  const open = async (via: 'node' | 'browser', perturbations: PerturbationName[] = []) => {
+  const open = async (via: 'node' | 'browser', perturbations: AxisSetting[] = []) => {
     const b = await openBackend(via, { policy: 'expert', model: null, perturbations, workers: 1, distDir: DIST, build: !process.env.VLA_DIST });
     backends.push(b);
     return b;
@@ -63,7 +63,8 @@ run('eval browser backend', () => {
   }, 300_000);
 
   it('applies the same seeded perturbations as Node', async () => {
-    const names: PerturbationName[] = ['shift', 'push', 'distractor', 'friction'];
+    // The physical axes and the words; the pixel axes are the renderer's and the expert never looks.
+    const names = parseAxes('layout:2,push:2,distractor:2,dynamics:2,robot_init:2,language:3');
     const [browser, node] = [await open('browser', names), await open('node', names)];
     const j = JOBS[1];
     const b = await browser.run(j, 0);

@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { TabletopEnv } from '../../src/sim/env';
 import { holds } from '../../src/sim/predicates';
 import { BOWL, BUTTON, CABINET, CUBE_HALF, DRAWER, PLATE, WORKSPACE } from '../../src/sim/scene';
+import { goalOf, stepText } from '../../src/sim/goals';
 import { SUITES, TASKS, getTask, tasksInSuite } from '../../src/sim/tasks';
 import { CUBES, type ObjectName } from '../../src/sim/vocab';
 import { sharedEnv } from './helpers';
@@ -25,19 +26,23 @@ describe('task registry', () => {
   it('gives every single task at least 3 distinct instruction templates, and samples from them', () => {
     for (const t of TASKS.filter((x) => x.suite !== 'chains')) {
       expect(new Set(t.templates).size, t.id).toBeGreaterThanOrEqual(3);
-      const used = new Set(Array.from({ length: 40 }, (_, s) => t.sample(s).goals[0].instruction));
+      const used = new Set(Array.from({ length: 40 }, (_, s) => { const spec = t.sample(s); return spec.text ?? spec.goals[0].instruction; }));
       for (const u of used) expect(t.templates, t.id).toContain(u);
       expect(used.size, `${t.id} uses more than one paraphrase`).toBeGreaterThan(1);
     }
   });
 
-  it('long tasks chain 2-3 subtasks; chains have 5 instructions', () => {
+  it('long tasks are programs of 2-3 atoms said in one sentence; chains have 5 instructions', () => {
     for (const t of tasksInSuite('long')) {
-      const g = t.sample(0).goals;
-      expect(g.length).toBe(1);
-      const picksAndActs = g[0].plan.filter((s) => s.verb !== 'place_in' && s.verb !== 'place_on' && s.verb !== 'stack_on');
-      expect(picksAndActs.length, t.id).toBeGreaterThanOrEqual(2);
-      expect(picksAndActs.length, t.id).toBeLessThanOrEqual(3);
+      const spec = t.sample(0);
+      expect(spec.goals.length, t.id).toBeGreaterThanOrEqual(2);
+      expect(spec.goals.length, t.id).toBeLessThanOrEqual(3);
+      expect(t.templates).toContain(spec.text);
+      // Each step reads its own words, made from its atom, and plans only its own subtasks.
+      for (const g of spec.goals) {
+        expect(g.instruction).toBe(stepText(g.atom));
+        expect(g).toEqual(goalOf(g.atom));
+      }
     }
     for (let s = 0; s < 50; s++) {
       const spec = getTask('chains/five').sample(s);

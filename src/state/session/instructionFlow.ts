@@ -72,7 +72,7 @@ export class InstructionFlow {
     const r: ParseResult = init ? parse(text, init) : { kind: 'refuse', message: 'the simulator is still loading', unknownWords: [] };
     if (r.kind === 'program') {
       set({ match: null, clarification: null, understood: { steps: r.steps.map((s) => ({ text: s.text, label: describeResolved(s.resolved) })), unknownWords: r.unknownWords } });
-      return this.runProgram({ program: r.program, texts: r.steps.map((s) => s.text), text: text.trim() }, autorun);
+      return this.runProgram({ program: r.program, text: text.trim() }, autorun);
     }
     if (r.kind === 'clarify') {
       set({ match: null, understood: null, clarification: { text: text.trim(), question: r.question, options: r.options } });
@@ -95,7 +95,7 @@ export class InstructionFlow {
       return false;
     }
     set({ clarification: null, understood: { steps: r.atoms.map((a) => ({ text: describeResolved(a), label: describeResolved(a) })), unknownWords: [] } });
-    return this.runProgram({ program: chosen.program, texts: r.atoms.map(describeResolved), text: c.text }, autorun);
+    return this.runProgram({ program: chosen.program, text: c.text }, autorun);
   }
 
   private async runProgram(req: ProgramRequest, autorun: boolean): Promise<boolean> {
