@@ -6,6 +6,7 @@ import { parseSeed } from '../state/urlParams';
 import { usePolicyStore } from '../state/policyStore';
 import { Icon } from './Icon';
 import { ModelStatus } from './ModelStatus';
+import { initialReportUrl, RobustnessReportDialog } from './RobustnessReportView';
 import { taskTitle } from './taskTitle';
 import type { PolicySource } from '../workers/protocol';
 
@@ -133,6 +134,19 @@ function CopyLink() {
   );
 }
 
+function RobustnessReportButton() {
+  // Open at start when the link names a report (?report=<url>).
+  const [open, setOpen] = useState(() => initialReportUrl() !== null);
+  return (
+    <>
+      <button type="button" className="button ghost" data-testid="robustness-report-button" aria-haspopup="dialog" aria-expanded={open} onClick={() => setOpen((o) => !o)}>
+        Robustness report
+      </button>
+      {open && <RobustnessReportDialog onClose={() => setOpen(false)} />}
+    </>
+  );
+}
+
 export function Header() {
   return (
     <header className="header">
@@ -152,6 +166,7 @@ export function Header() {
         <SeedField />
         <PolicySelect />
         <CopyLink />
+        <RobustnessReportButton />
       </div>
     </header>
   );
