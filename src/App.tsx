@@ -5,6 +5,7 @@ import { ApprovalBar, ExecutionPanel } from './components/ExecutionPanel';
 import { Header } from './components/Header';
 import { InstructionBar } from './components/InstructionBar';
 import { Notices } from './components/Notices';
+import { PerturbationPanel } from './components/PerturbationPanel';
 import { ReasoningPanel } from './components/ReasoningPanel';
 import { SceneView } from './components/SceneView';
 import { Timeline } from './components/Timeline';
@@ -62,6 +63,7 @@ export function App() {
             </div>
           )}
           <ExecutionPanel />
+          <PerturbationPanel />
           <ApprovalBar />
           <Notices />
         </section>

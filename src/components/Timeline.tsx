@@ -3,7 +3,7 @@ import { useSession } from '../state/session/context';
 import { useEpisodeStore } from '../state/episodeStore';
 import { Icon } from './Icon';
 
-/** Marks under the track: goal completions and steps where a person dragged something. */
+/** Marks under the track: goal completions and steps where a person dragged something (perturbations come from the plan). */
 function useMarks(recordCount: number): { goals: number[]; drags: number[] } {
   const controller = useSession();
   return useMemo(() => {
@@ -27,6 +27,8 @@ export function Timeline() {
   const max = Math.max(0, recordCount - 1);
   const value = cursor ?? max;
   const marks = useMarks(recordCount);
+  // Pushes and shifts of the robustness axes, once the episode has reached them.
+  const schedule = useEpisodeStore((s) => s.info?.perturb.schedule ?? []).filter((p) => p.step <= max);
   const pct = (i: number) => (max > 0 ? (100 * i) / max : 0);
   return (
     <div className="timeline">
@@ -46,6 +48,9 @@ export function Timeline() {
         <div className="timeline-marks" aria-hidden="true">
           {marks.drags.map((i) => (
             <span key={`d${i}`} className="mark drag" style={{ left: `${pct(i)}%` }} />
+          ))}
+          {schedule.map((p) => (
+            <span key={`p${p.step}${p.label}`} className="mark perturb" data-testid="timeline-perturbation" style={{ left: `${pct(p.step)}%` }} title={`${p.label} at step ${p.step}`} />
           ))}
           {marks.goals.map((i) => (
             <span key={`g${i}`} className="mark goal" style={{ left: `${pct(i)}%` }} title={`goal reached at step ${i}`} />

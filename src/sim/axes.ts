@@ -30,7 +30,7 @@ export const AXIS_INFO: Record<AxisName, AxisInfo> = {
   },
   robot_init: {
     kind: 'physics',
-    what: 'the arm starts away from its home configuration',
+    what: 'the arm starts away from its home configuration (the first step gets 30 more control steps to get there)',
     levels: { 1: 'each joint offset up to ±0.06 rad', 2: 'up to ±0.12 rad', 3: 'up to ±0.2 rad' },
   },
   lighting: {

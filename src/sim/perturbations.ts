@@ -64,6 +64,8 @@ const SALT: Record<AxisName, number> = { layout: 11, push: 12, distractor: 13, d
 const L = <T>(a: T, b: T, c: T): readonly [null, T, T, T] => [null, a, b, c];
 const CAMERA = L({ pos: 0.015, rot: 0.025, fov: 0.04 }, { pos: 0.03, rot: 0.045, fov: 0.08 }, { pos: 0.05, rot: 0.07, fov: 0.14 });
 const ROBOT_INIT = L(0.06, 0.12, 0.2);
+/** Control steps added to the first goal's limit when the arm starts away from home (3 s at 10 Hz). */
+export const ROBOT_INIT_EXTRA_STEPS = 30;
 const LIGHT = L({ key: 0.2, az: 0.4, el: 0.1, amb: 0.15, k: [5000, 7500] }, { key: 0.4, az: 0.9, el: 0.2, amb: 0.3, k: [3800, 9500] }, { key: 0.6, az: 1.5, el: 0.3, amb: 0.5, k: [2800, 12000] });
 const SENSOR = L({ sigma: 3, exp: [0.9, 1.1], blur: 0 }, { sigma: 7, exp: [0.8, 1.25], blur: 0.5 }, { sigma: 12, exp: [0.65, 1.45], blur: 1 });
 const LAYOUT = L({ move: 0.015, shift: null }, { move: 0.03, shift: [0.03, 0.05] }, { move: 0.05, shift: [0.05, 0.07] });
@@ -269,13 +271,16 @@ export function perturbSpec(spec: EpisodeSpec, plan: PerturbationPlan): { spec: 
     });
   }
   let armQpos = spec.init.armQpos;
+  let goals = spec.goals;
   if (plan.robotInit) {
+    // The arm starts farther from where the first step begins: that step gets the time to get there.
+    goals = [{ ...goals[0], stepLimit: goals[0].stepLimit + ROBOT_INIT_EXTRA_STEPS }, ...goals.slice(1)];
     armQpos = HOME_QPOS.map((q, i) => q + plan.robotInit!.offsets[i]);
     events.push(`robot_init: joints offset by up to ${Math.max(...plan.robotInit.offsets.map(Math.abs)).toFixed(2)} rad`);
     changed = true;
   }
   if (!changed) return { spec, events };
-  return { spec: { ...spec, init: { ...spec.init, objects, ...(armQpos ? { armQpos } : {}) } }, events };
+  return { spec: { ...spec, goals, init: { ...spec.init, objects, ...(armQpos ? { armQpos } : {}) } }, events };
 }
 
 function anchorOf(o: ObjectName, objects: Placements): Vec3 {

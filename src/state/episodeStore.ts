@@ -1,4 +1,5 @@
 import { create } from 'zustand';
+import type { AxisSetting } from '../sim/axes';
 import type { InstructionMatch } from '../sim/instructions';
 import { isPlaying, nextRunState, type RunEvent, type RunState } from './session/runState';
 import { DEFAULT_TASK } from '../sim/tasks';
@@ -26,6 +27,8 @@ export interface EpisodeState {
   /** What is in the instruction box right now. */
   instructionDraft: string;
   policy: PolicySource;
+  /** Seeded robustness axes applied to the episode (src/sim/axes.ts); carried by the link as `perturb`. */
+  perturb: AxisSetting[];
   /** The learned model can be chosen once a policy worker exists. */
   modelAvailable: boolean;
   info: EpisodeInfo | null;
@@ -64,6 +67,7 @@ export const useEpisodeStore = create<EpisodeState>(() => ({
   bootError: null,
   taskId: DEFAULT_TASK,
   seed: 0,
+  perturb: [],
   instruction: '',
   instructionDraft: '',
   policy: 'expert',

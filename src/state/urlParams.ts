@@ -1,7 +1,9 @@
+import { formatAxes, parseAxes, type AxisSetting } from '../sim/axes';
 import { isTaskId } from '../sim/tasks';
 import type { PolicySource } from '../workers/protocol';
 
-// The shareable link: ?task=<id>&seed=<n>&instruction=<text>&policy=<expert|model>&autorun=1 (docs/architecture.md, URL parameters).
+// The shareable link: ?task=<id>&seed=<n>&instruction=<text>&policy=<expert|model>&perturb=<axis:level,...>&autorun=1
+// (docs/architecture.md, URL parameters).
 
 export interface UrlState {
   /**
@@ -12,6 +14,7 @@ export interface UrlState {
   seed: number;
   instruction: string;
   policy: PolicySource;
+  perturb: AxisSetting[];
   autorun: boolean;
   /** Problems with the link, to show rather than to silently ignore. */
   warnings: string[];
@@ -48,15 +51,22 @@ export function parseUrl(search: string): UrlState {
   if (policyRaw === 'model' || policyRaw === 'expert') policy = policyRaw;
   else if (policyRaw !== null) warnings.push(`unknown policy "${policyRaw}"; using the learned model`);
   const autorun = ['1', 'true', 'yes'].includes((q.get('autorun') ?? '').toLowerCase());
-  return { task, seed, instruction: q.get('instruction') ?? '', policy, autorun, warnings };
+  let perturb: AxisSetting[] = [];
+  try {
+    perturb = parseAxes(q.get('perturb'));
+  } catch (e) {
+    warnings.push(`${(e as Error).message}; the episode runs unperturbed`);
+  }
+  return { task, seed, instruction: q.get('instruction') ?? '', policy, perturb, autorun, warnings };
 }
 
 /** The query string for the current episode; the instruction only when a person typed one. */
-export function buildQuery(s: { task: string; seed: number; instruction: string; policy: PolicySource }): string {
+export function buildQuery(s: { task: string; seed: number; instruction: string; policy: PolicySource; perturb?: AxisSetting[] }): string {
   const q = new URLSearchParams();
   q.set('task', s.task);
   q.set('seed', String(s.seed));
   if (s.instruction.trim()) q.set('instruction', s.instruction.trim());
   q.set('policy', s.policy);
+  if (s.perturb?.length) q.set('perturb', formatAxes(s.perturb));
   return `?${q.toString()}`;
 }

@@ -8,6 +8,7 @@ import type { Vec3 } from '../sim/math';
 import type { PoseFrame, SceneDescription } from '../sim/sceneDescription';
 import type { SuiteName } from '../sim/tasks';
 import type { ResolvedAtom, Subtask } from '../sim/goals';
+import type { AxisSetting } from '../sim/axes';
 
 // The typed contract between the main thread and the sim worker (Comlink RPC plus one event stream).
 // The sim worker runs the whole control loop (src/engine/episodeLoop.ts): physics, the policy cameras and
@@ -43,6 +44,8 @@ export interface EpisodeInfo {
   draggable: DraggableBody[];
   /** The layout the episode starts from: typed instructions are read against it (src/language/parse.ts). */
   init: InitialState;
+  /** The axes applied (axis:level list, empty for none), what they did, and when in-episode ones happen. */
+  perturb: { settings: string; events: string[]; schedule: Array<{ step: number; label: string }> };
   /** The whole sentence of a multi-step instruction (a long task, an open program); its goals hold each step's words. */
   text?: string;
 }
@@ -108,6 +111,8 @@ export interface LoadRequest {
   execution?: ExecutionRequest;
   /** Run this program on the task's layout instead of the task's own goals. */
   program?: ProgramRequest;
+  /** Seeded robustness axes applied to the episode (src/sim/axes.ts). */
+  perturb?: AxisSetting[];
 }
 
 export interface LoadResult {

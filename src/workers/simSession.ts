@@ -4,6 +4,11 @@ import type { CameraImages, PolicyDecision, PolicyStep, StepPolicy } from '../en
 import { DEFAULT_EXECUTION, formatExecution } from '../policy/execution';
 import { CAMERA_RES, CONTROL_HZ, TabletopEnv } from '../sim/env';
 import { Episode } from '../sim/episode';
+import { formatAxes } from '../sim/axes';
+import { PerturbationDriver, type PerturbationPlan } from '../sim/perturbations';
+import { episodeOf, perturbEpisodeSpec } from '../engine/episodeStart';
+import { jitterCameras } from '../render/domainRandomization';
+import { applySensorNoise } from '../render/sensorNoise';
 import { ExpertPolicy } from '../sim/expertPolicy';
 import type { Vec3 } from '../sim/math';
 import { describeScene, poseFrame, type PoseFrame, type SceneDescription } from '../sim/sceneDescription';
@@ -31,6 +36,8 @@ export type EventSink = (e: SimEvent, transfer: Transferable[]) => void;
 /** Renders the policy cameras for a pose frame (three.js on an OffscreenCanvas in the worker). */
 export interface CameraSource {
   render(frame: PoseFrame): CameraImages;
+  /** The pixel axes of the episode's perturbation plan (src/render/policyCameras.ts). */
+  setPerturbation?(plan: PerturbationPlan | null): void;
   dispose(): void;
 }
 
@@ -74,6 +81,8 @@ export class SimSession {
 
   private epoch = 0;
   private spec: EpisodeSpec | null = null;
+  /** The episode's seeded perturbations (none: an empty plan). */
+  private plan: PerturbationPlan = { settings: [] };
   private info: EpisodeInfo | null = null;
   private loop: EpisodeLoop | null = null;
   private expert = new ExpertPolicy();
@@ -130,9 +139,13 @@ export class SimSession {
     const spec = req.program ? { ...programToSpec(req.program.program, sampled.init, req.seed, req.program.text), taskId: task.id } : sampled;
     const typed = req.instruction?.trim();
     if (!req.program && typed && spec.goals.length === 1) spec.goals[0] = { ...spec.goals[0], instruction: typed };
-    this.spec = spec;
+    // The axes apply to whatever runs, a named task or a typed program, from the same seed (src/engine/episodeStart.ts).
+    const perturbed = perturbEpisodeSpec(spec, req.perturb ?? []);
+    this.spec = perturbed.spec;
+    this.plan = perturbed.plan;
+    this.cameras?.setPerturbation?.(perturbed.plan.settings.length ? perturbed.plan : null);
     if (req.execution) this.applyExecution(req.execution);
-    const episode = new Episode(this.env, spec);
+    const { episode, driver } = episodeOf(this.env, perturbed);
     this.expert = new ExpertPolicy();
     this.history = [];
     this.drag = null;
@@ -142,13 +155,14 @@ export class SimSession {
       suite: task.suite,
       title: task.title,
       seed: req.seed,
-      goals: spec.goals.map((g) => ({ instruction: g.instruction, atom: g.atom, plan: g.plan, stepLimit: g.stepLimit })),
+      goals: this.spec.goals.map((g) => ({ instruction: g.instruction, atom: g.atom, plan: g.plan, stepLimit: g.stepLimit })),
       policy: req.policy,
       draggable: this.draggableBodies(),
-      init: spec.init,
-      ...(spec.text !== undefined ? { text: spec.text } : {}),
+      init: this.spec.init,
+      ...(this.spec.text !== undefined ? { text: this.spec.text } : {}),
+      perturb: { settings: formatAxes(perturbed.plan.settings), events: [...driver.events], schedule: scheduleOf(perturbed.plan) },
     };
-    this.loop = this.makeLoop(episode, req.policy);
+    this.loop = this.makeLoop(episode, req.policy, driver);
     await this.loop.policy.reset();
     if (req.policy === 'expert') {
       // The expert decides at once: the initial state comes back with its plan.
@@ -165,7 +179,7 @@ export class SimSession {
     return this.transfer({ epoch, info: this.info, record: bare }, buffersOf(bare));
   }
 
-  private makeLoop(episode: Episode, policy: LoadRequest['policy']): EpisodeLoop {
+  private makeLoop(episode: Episode, policy: LoadRequest['policy'], driver: PerturbationDriver): EpisodeLoop {
     const expert: StepPolicy = {
       needsImages: false,
       reset: () => {},
@@ -174,7 +188,7 @@ export class SimSession {
         return { action: d.actions[0], decision: { ...d, source: 'expert' } };
       },
     };
-    return new EpisodeLoop(episode, policy === 'expert' ? expert : this.model, null, {
+    return new EpisodeLoop(episode, policy === 'expert' ? expert : this.model, driver, {
       images: this.cameras ? () => this.renderCameras() : undefined,
       forces: () => {
         const d = this.drag ? { ...this.drag, target: [...this.drag.target] as Vec3 } : null;
@@ -233,10 +247,22 @@ export class SimSession {
     };
   }
 
+  /** The policy's pixels of a pose frame: the camera axis moves the cameras, the sensor axis adds its noise. */
+  private policyImages(frame: PoseFrame, step: number): CameraImages {
+    const cam = this.plan.camera;
+    if (cam) jitterCameras(frame.cameras, cam);
+    const images = this.cameras!.render(frame);
+    return this.plan.sensor ? applySensorNoise(images, this.plan.sensor, step, this.cameraSizes()) : images;
+  }
+
+  private cameraSizes(): Record<keyof CameraImages, { width: number; height: number }> {
+    return Object.fromEntries(this.scene.cameras.map((c) => [c.name, { width: c.width, height: c.height }])) as Record<keyof CameraImages, { width: number; height: number }>;
+  }
+
   private renderCameras(): CameraImages | null {
     if (!this.cameras) return null;
     try {
-      return this.cameras.render(poseFrame(this.env));
+      return this.policyImages(poseFrame(this.env), this.loop?.episode.step ?? 0);
     } catch (e) {
       this.cameraError = errorText(e);
       this.cameras.dispose();
@@ -438,9 +464,15 @@ export class SimSession {
     if (!target || !old || !this.spec) throw new Error(`no recorded state for step ${step}`);
     this.stop();
     await this.busy;
+    // The old loop's driver gives back the model it changed (dynamics) before the new one changes it again.
+    old.end();
     const episode = new Episode(this.env, this.spec);
+    const driver = new PerturbationDriver(this.env, this.plan, this.spec);
+    driver.begin();
     for (let k = 1; k <= step; k++) {
       const h = this.history[k];
+      // Pushes and shifts happen again at their steps: the replay is the same episode.
+      driver.beforeStep(episode);
       episode.apply(h.action!, h.drag ? springForces(h.drag) : undefined);
       (this.env.data.xfrc_applied as Float64Array).fill(0);
       // Let the main thread's heartbeat through on long branches (src/state/session/simLink.ts).
@@ -450,7 +482,7 @@ export class SimSession {
     this.history.length = step + 1;
     this.dragged = false;
     const driving = old.policy === this.model ? 'model' : 'expert';
-    this.loop = this.makeLoop(episode, driving);
+    this.loop = this.makeLoop(episode, driving, driver);
     const loop = this.loop;
     if (driving === 'model') {
       // The branch re-plans from this state: the prediction recorded here belonged to the old future.
@@ -484,10 +516,10 @@ export class SimSession {
    * The policy cameras for a recorded pose frame, for display: steps whose pixels no policy needed are
    * rendered only when a person looks at them (null without WebGL).
    */
-  renderFrame(frame: PoseFrame): CameraImages | null {
+  renderFrame(frame: PoseFrame, step = 0): CameraImages | null {
     if (!this.cameras) return null;
     try {
-      const images = this.cameras.render(frame);
+      const images = this.policyImages({ ...frame, cameras: frame.cameras.slice() }, step);
       return this.transfer(images, Object.values(images).map((a) => a.buffer));
     } catch {
       return null;
@@ -504,4 +536,12 @@ export class SimSession {
     this.cameras?.dispose();
     this.env?.dispose();
   }
+}
+
+/** When each in-episode perturbation happens, for the timeline's marks. */
+function scheduleOf(plan: PerturbationPlan): Array<{ step: number; label: string }> {
+  const out: Array<{ step: number; label: string }> = [];
+  if (plan.shift) out.push({ step: plan.shift.step, label: `layout: ${plan.shift.object.replace('_', ' ')} moved` });
+  if (plan.push) out.push({ step: plan.push.step, label: `push: ${plan.push.object.replace('_', ' ')} shoved` });
+  return out;
 }

@@ -1,4 +1,5 @@
 import * as Comlink from 'comlink';
+import type { AxisSetting } from '../../sim/axes';
 import type { CameraImages } from '../../engine/types';
 import type { Vec3 } from '../../sim/math';
 import type { SceneDescription } from '../../sim/sceneDescription';
@@ -98,7 +99,7 @@ export class EpisodeSession {
     const link = this.url.parse(search);
     for (const w of link.warnings) pushNotice('warning', w);
     const { taskId, instruction, autorun, parseAfterLoad } = this.instructions.fromLink(link);
-    set({ taskId, seed: link.seed, instruction, instructionDraft: link.instruction, policy: link.policy, modelAvailable: true });
+    set({ taskId, seed: link.seed, perturb: link.perturb, instruction, instructionDraft: link.instruction, policy: link.policy, modelAvailable: true });
     // The model loads in its worker while the simulator starts when it is the policy; when the expert is,
     // the model follows once the episode is on screen, so the two do not compete for the CPU at start-up.
     let modelLoad: Promise<void> | null = link.policy === 'model' ? this.loadModel() : null;
@@ -218,7 +219,7 @@ export class EpisodeSession {
   private async loadNow(): Promise<void> {
     // (load() already waited for the previous load or branch.)
     if (this.restartingSim) await this.restartingSim;
-    const { taskId, seed, instruction, policy, program } = get();
+    const { taskId, seed, instruction, policy, program, perturb } = get();
     if (!isTaskId(taskId)) {
       pushNotice('error', `There is no task "${taskId}"; showing ${DEFAULT_TASK} instead.`);
       set({ taskId: DEFAULT_TASK });
@@ -229,7 +230,7 @@ export class EpisodeSession {
     usePolicyStore.setState({ awaiting: null });
     try {
       const execution = executionRequest(usePolicyStore.getState().execution);
-      const res = await this.sim.call((api) => api.load({ taskId, seed, instruction: instruction || undefined, policy, execution, ...(program ? { program } : {}) }));
+      const res = await this.sim.call((api) => api.load({ taskId, seed, instruction: instruction || undefined, policy, execution, ...(program ? { program } : {}), ...(perturb.length ? { perturb } : {}) }));
       this.epoch = res.epoch;
       const typedApplies = res.info.goals.length === 1;
       set({ info: res.info, crash: null, instructionDraft: res.info.text ?? (instruction && typedApplies ? instruction : res.info.goals[0].instruction) });
@@ -320,6 +321,13 @@ export class EpisodeSession {
     this.pause();
     // Another layout: a program read on the old one may name other cubes here.
     set({ seed, ...(get().program ? { instruction: '', ...NO_PROGRAM } : {}) });
+    await this.load();
+  }
+
+  /** Apply seeded robustness axes to the episode on screen (it restarts from its first state, perturbed). */
+  async setPerturb(perturb: AxisSetting[]): Promise<void> {
+    this.pause();
+    set({ perturb });
     await this.load();
   }
 

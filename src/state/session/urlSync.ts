@@ -11,7 +11,7 @@ export class UrlSync {
 
   private query(): string {
     const s = useEpisodeStore.getState();
-    return buildQuery({ task: s.taskId, seed: s.seed, instruction: s.instruction, policy: s.policy });
+    return buildQuery({ task: s.taskId, seed: s.seed, instruction: s.instruction, policy: s.policy, perturb: s.perturb });
   }
 
   update(): void {
