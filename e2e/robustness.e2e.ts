@@ -14,7 +14,7 @@ test('robustness: a link with &perturb= runs the perturbed episode, marks the sh
   assertEqual(end.status, 'success', `the expert still succeeds under a level-2 push (${end.reason ?? ''})`);
   const info = await page.evaluate(() => window.__vla!.state().info!.perturb);
   assertEqual(info.settings, 'lighting:3,push:2', 'the sim worker applied both axes');
-  assert(info.events.some((e: string) => e.startsWith('push:')), `the shove happened: ${info.events.join(' | ')}`);
+  assert(info.schedule.some((e: { label: string }) => e.label.startsWith('push:')), `the shove is planned: ${JSON.stringify(info.schedule)}`);
   assert((await page.getByTestId('timeline-perturbation').count()) >= 1, 'the shove is marked on the timeline');
   assertEqual(new URL(page.url()).searchParams.get('perturb'), 'lighting:3,push:2', 'the link carries the axes');
   await t.shot(page, 'robustness-link');

@@ -16,7 +16,9 @@ const toSettings = (c: Choice): AxisSetting[] => AXES.filter((a) => c[a]).map((a
 export function PerturbationPanel() {
   const controller = useSession();
   const applied = useEpisodeStore((s) => s.perturb);
-  const events = useEpisodeStore((s) => s.info?.perturb.events ?? null);
+  const info = useEpisodeStore((s) => s.info?.perturb ?? null);
+  // What the axes did before the start, then what they will do during the episode, with its step.
+  const events = info ? [...info.events, ...info.schedule.map((p) => `${p.label} at step ${p.step}`)] : null;
   const [choice, setChoice] = useState<Choice>(() => toChoice(applied));
   useEffect(() => setChoice(toChoice(applied)), [applied]);
   const pending = formatAxes(toSettings(choice)) !== formatAxes(applied);

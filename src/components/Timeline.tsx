@@ -28,7 +28,8 @@ export function Timeline() {
   const value = cursor ?? max;
   const marks = useMarks(recordCount);
   // Pushes and shifts of the robustness axes, once the episode has reached them.
-  const schedule = useEpisodeStore((s) => s.info?.perturb.schedule ?? []).filter((p) => p.step <= max);
+  const planned = useEpisodeStore((s) => s.info?.perturb.schedule);
+  const schedule = (planned ?? []).filter((p) => p.step <= max);
   const pct = (i: number) => (max > 0 ? (100 * i) / max : 0);
   return (
     <div className="timeline">
