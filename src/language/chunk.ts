@@ -26,32 +26,39 @@ export interface Mention {
   colours: Colour[];
   otherColours: string[];
   mods: Mod[];
+  /** "the second cube from the left": the rank along the order its place word says. */
+  rank?: number;
   /** "all the cubes". */
   all: boolean;
   /** Coordinated descriptions sharing this head: "the red and the blue cubes". */
-  also: Array<Pick<Mention, 'colours' | 'otherColours' | 'mods'>>;
+  also: Adj[];
   start: number;
   end: number;
 }
 
+/** What is said of a cube before its noun. */
+export type Adj = Pick<Mention, 'colours' | 'otherColours' | 'mods' | 'rank'>;
+
 export interface Chunked {
   verbs: Array<{ v: Verb; afterMentions: number }>;
   particles: string[];
+  /** "twice", "three times". */
+  counts: number[];
   mentions: Mention[];
   start: number;
   end: number;
 }
 
 const isHeadTok = (t: Tok) => t.t === 'noun' || t.t === 'one' || t.t === 'landmark' || t.t === 'absent' || t.t === 'it';
-const isAdjTok = (t: Tok) => t.t === 'colour' || t.t === 'other_colour' || t.t === 'side' || t.t === 'near';
+const isAdjTok = (t: Tok) => t.t === 'colour' || t.t === 'other_colour' || t.t === 'side' || t.t === 'near' || t.t === 'ordinal';
 const CUBEISH = new Set<Head>(['cube', 'it', 'implicit']);
 export const isCubeish = (m: Mention) => CUBEISH.has(m.head);
 export const isPlaceLike = (m: Mention) => m.head === 'robot' || m.head === 'bowl' || m.head === 'plate' || m.head === 'table' || m.head === 'cabinet' || m.head === 'drawer' || m.head === 'button';
 
 export function chunk(tokens: Token[]): Chunked {
-  const out: Chunked = { verbs: [], particles: [], mentions: [], start: tokens[0]?.start ?? 0, end: tokens[tokens.length - 1]?.end ?? 0 };
+  const out: Chunked = { verbs: [], particles: [], counts: [], mentions: [], start: tokens[0]?.start ?? 0, end: tokens[tokens.length - 1]?.end ?? 0 };
   const content = tokens.filter((t) => t.tok.t !== 'filler' && t.tok.t !== 'unknown');
-  let adj: Pick<Mention, 'colours' | 'otherColours' | 'mods'> = { colours: [], otherColours: [], mods: [] };
+  let adj: Adj = { colours: [], otherColours: [], mods: [] };
   let also: Mention['also'] = [];
   let prep: Prep | null = null;
   let dir = false;
@@ -59,7 +66,7 @@ export function chunk(tokens: Token[]): Chunked {
   let adjStart = -1;
   /** A postmodifier ("next to", "closest to") waiting for its landmark. */
   let waiting: Mod | null = null;
-  const hasAdj = () => adj.colours.length + adj.otherColours.length + adj.mods.length > 0;
+  const hasAdj = () => adj.colours.length + adj.otherColours.length + adj.mods.length > 0 || adj.rank !== undefined;
   const lastCube = () => [...out.mentions].reverse().find(isCubeish);
 
   const close = (head: Head, tok: Token | null, thing?: string) => {
@@ -111,6 +118,21 @@ export function chunk(tokens: Token[]): Chunked {
       case 'other_colour':
         if (adjStart < 0) adjStart = content[i].start;
         adj.otherColours.push(tok.v);
+        break;
+      case 'ordinal': {
+        // After its noun ("the cube second from the left"), the ordinal belongs to that cube.
+        const target = lastCube();
+        if (!hasAdj() && target && target.end === content[i - 1]?.end) {
+          target.rank = tok.v;
+          target.end = content[i].end;
+          break;
+        }
+        if (adjStart < 0) adjStart = content[i].start;
+        adj.rank = tok.v;
+        break;
+      }
+      case 'count':
+        out.counts.push(tok.v);
         break;
       case 'side':
       case 'near': {

@@ -1,6 +1,6 @@
-import { chunk, isCubeish, type Mention } from './chunk';
+import { chunk, isCubeish, type Adj, type Chunked, type Mention } from './chunk';
 import type { Tok, Token, Verb } from './lexicon';
-import type { Colour, SpatialRelation } from './program';
+import { MAX_ATOMS, ORDINAL_WORDS, type Colour, type SpatialRelation } from './program';
 
 // A sentence cut into clauses ("pick up the red cube | and put it in the bowl | then press the button")
 // and what each clause asks for: a cube to move (and where, if it says), or the drawer or the button.
@@ -16,13 +16,17 @@ export interface Desc {
   pronoun: boolean;
   /** "all the cubes": every cube standing on the table. */
   all?: boolean;
+  /** "the second cube from the left": the rank along `rel`. */
+  rank?: number;
+  /** "the cube on the red cube": the cube it is stacked on. */
+  on?: Desc;
 }
 
 export type TargetDesc = { kind: 'bowl' } | { kind: 'plate' } | { kind: 'cube'; cube: Desc };
 
 export type Meaning =
   | { kind: 'place'; verb: Verb | null; cubes: Desc[]; target: TargetDesc | null }
-  | { kind: 'fixture'; atom: 'open_drawer' | 'close_drawer' | 'press_button' }
+  | { kind: 'fixture'; atom: 'open_drawer' | 'close_drawer' | 'press_button'; times?: number }
   | { kind: 'refuse'; message: string }
   | { kind: 'empty' };
 
@@ -40,7 +44,7 @@ export const INVENTORY = 'this table has four cubes (red, green, blue and yellow
 
 const SPLIT = new Set<Tok['t']>(['sep', 'then', 'first', 'after', 'before']);
 const COLOUR_TOK = new Set<Tok['t']>(['colour', 'other_colour']);
-const ADJ = new Set<Tok['t']>(['colour', 'other_colour', 'side', 'near']);
+const ADJ = new Set<Tok['t']>(['colour', 'other_colour', 'side', 'near', 'ordinal']);
 
 /**
  * Clauses of a sentence. "and" joins clauses, except after a colour that has no noun yet ("the red and the
@@ -75,18 +79,31 @@ export function splitClauses(tokens: Token[]): Array<{ tokens: Token[]; after: b
   return out;
 }
 
-function descOf(m: Pick<Mention, 'colours' | 'otherColours' | 'mods'> & { all?: boolean }, head: Mention['head'], location: SpatialRelation | null): Desc {
+const ORDERS = 'from the left, from the right, nearest to or farthest from the robot, closest to the bowl or the plate';
+
+/** `location`: where the clause says the cube is (in the bowl, on the plate); `on`: the cube it is said to be on. */
+function descOf(m: Adj & { all?: boolean }, head: Mention['head'], location: SpatialRelation | null, on: Desc | null = null): Desc {
   const d: Desc = { colours: [...new Set(m.colours)], otherColours: m.otherColours, rel: null, unsupported: null, pronoun: head === 'it' };
+  const places = m.mods.length + (location ? 1 : 0) + (on ? 1 : 0);
   if (m.all) {
-    if (m.colours.length + m.otherColours.length + m.mods.length + (location ? 1 : 0) > 0) d.unsupported = '"all" can only be said of all the cubes, one after the other';
+    if (m.colours.length + m.otherColours.length + places + (m.rank ?? 0) > 0) d.unsupported = '"all" can only be said of all the cubes, one after the other';
     else d.all = true;
     return d;
   }
-  if (m.mods.length + (location ? 1 : 0) > 1) {
-    d.unsupported = 'a cube can be described by one place at a time (leftmost, rightmost, nearest to or farthest from the robot, next to the bowl or the plate, in the bowl, on the plate)';
+  if (places > 1) {
+    d.unsupported = 'a cube can be described by one place at a time (leftmost, rightmost, nearest to or farthest from the robot, next to the bowl or the plate, in the bowl, on the plate, on another cube)';
     return d;
   }
+  if (m.rank !== undefined) {
+    // An ordinal counts along an order: "the second cube" alone, or "the second cube in the bowl", has none.
+    if (m.mods.length === 0) {
+      d.unsupported = `"the ${ORDINAL_WORDS[m.rank]} cube" needs an order: say ${ORDERS} (for example "the second cube from the left")`;
+      return d;
+    }
+    d.rank = m.rank;
+  }
   if (location) d.rel = location;
+  if (on) d.on = on;
   const mod = m.mods[0];
   if (!mod) return d;
   const lm = mod.landmark?.head ?? 'robot';
@@ -100,14 +117,42 @@ function descOf(m: Pick<Mention, 'colours' | 'otherColours' | 'mods'> & { all?: 
 }
 
 const describeVerb: Record<string, string> = { open: 'opened', close: 'closed', pull: 'pulled' };
+/** The cube a cube goes on, with where it is said to be ("the cube in the bowl", "the cube on the red cube"). */
+function targetDesc(m: Mention, at: Mention | null): Desc {
+  if (!at) return descOf(m, m.head, null);
+  if (at.head === 'bowl' || at.head === 'plate') return descOf(m, m.head, at.head === 'bowl' ? 'in_bowl' : 'on_plate');
+  return descOf(m, m.head, null, descOf(at, at.head, null));
+}
+
+/** A cube named by a noun or "one" (not "it"): what a cube can be said to be on. */
+const isStackable = (m: Mention) => m.head === 'cube' || m.head === 'implicit';
+/** "the cube", "the one": nothing says which. */
+const blankCube = (m: Mention) => isStackable(m) && m.colours.length + m.otherColours.length + m.mods.length === 0 && m.rank === undefined && !m.all && m.also.length === 0;
 
 function colourCheck(m: Mention, allowed: string[], what: string): string | null {
   const said = [...m.colours, ...m.otherColours].filter((c) => !allowed.includes(c));
   return said.length ? `there is no ${said[0]} ${what}; ${INVENTORY}` : null;
 }
 
+/**
+ * What a clause asks for. A count ("twice", "three times") repeats a press of the button, one step per
+ * press; said of anything else it is refused, as moving a cube or opening the drawer twice cannot be done.
+ */
 export function interpret(tokens: Token[]): Meaning {
   const c = chunk(tokens);
+  const m = meaningOf(c);
+  const times = c.counts.length ? c.counts[0] : 1;
+  if (m.kind === 'refuse' || m.kind === 'empty' || (c.counts.length <= 1 && times === 1)) return m;
+  if (c.counts.length > 1) return { kind: 'refuse', message: 'say how many times once' };
+  if (m.kind !== 'fixture' || m.atom !== 'press_button') {
+    return { kind: 'refuse', message: 'only the button can be pressed a number of times; a cube is moved, and the drawer opened or closed, once per step' };
+  }
+  if (times < 1) return { kind: 'refuse', message: `pressing the button ${times} times is nothing to do` };
+  if (times > MAX_ATOMS) return { kind: 'refuse', message: `the button can be pressed at most ${MAX_ATOMS} times in one instruction (one step per press, ${MAX_ATOMS} steps at most)` };
+  return { ...m, times };
+}
+
+function meaningOf(c: Chunked): Meaning {
   const absent = c.mentions.find((m) => m.head === 'absent');
   if (absent) return { kind: 'refuse', message: `there is no ${absent.thing} here; ${INVENTORY}` };
   const verb = c.verbs[0]?.v ?? null;
@@ -150,16 +195,31 @@ export function interpret(tokens: Token[]): Meaning {
   }
   if (!verb && !cubeObj && !c.mentions.some((m) => m.prep !== null)) return { kind: 'empty' };
 
-  // The target is the last place a cube is put in, on or to; an earlier "on the plate" or "from the bowl"
-  // says where the cube is now ("put the cube on the plate in the bowl").
+  // The target is the last place a cube is put in, on or to; an earlier "on the plate", "from the bowl" or
+  // "on the red cube" says where the cube is now ("put the cube on the plate in the bowl").
   const after = c.mentions.slice(objIdx + 1);
   let targetM = [...after].reverse().find((m) => m.prep === 'in' || m.prep === 'on' || m.prep === 'to');
   // "pick up the cube on the plate" says which cube; "pick it up onto the plate" would say where it goes.
-  if (verb === 'pick' && targetM && !targetM.dir && (targetM.head === 'bowl' || targetM.head === 'plate')) targetM = undefined;
+  // On a cube, only when the cube picked up is otherwise undescribed: "lift the red cube on top of the blue
+  // cube" still stacks it.
+  if (verb === 'pick' && targetM && !targetM.dir) {
+    if (targetM.head === 'bowl' || targetM.head === 'plate') targetM = undefined;
+    else if (cubeObj && blankCube(cubeObj) && isStackable(targetM) && after[0] === targetM) targetM = undefined;
+  }
+  // "stack the red cube on the cube on the blue cube", "... on the cube in the bowl": an undescribed cube
+  // right before the last place is where the cube goes, and that place says which cube it is.
+  let targetAt: Mention | null = null;
+  const before = targetM ? after[after.indexOf(targetM) - 1] : undefined;
+  if (targetM && !targetM.dir && before?.prep === 'on' && blankCube(before) && (isStackable(targetM) ? targetM.prep === 'on' : targetM.head === 'bowl' || targetM.head === 'plate')) {
+    targetAt = targetM;
+    targetM = before;
+  }
   let location: SpatialRelation | null = null;
+  let onCube: Desc | null = null;
   for (const m of after) {
-    if (m === targetM || (m.head !== 'bowl' && m.head !== 'plate')) continue;
-    if (m.prep === 'in' || m.prep === 'on' || m.prep === 'from') location = m.head === 'bowl' ? 'in_bowl' : 'on_plate';
+    if (m === targetM || m === targetAt || (m.prep !== 'in' && m.prep !== 'on' && m.prep !== 'from')) continue;
+    if (m.head === 'bowl' || m.head === 'plate') location = m.head === 'bowl' ? 'in_bowl' : 'on_plate';
+    else if (isStackable(m) && m.prep !== 'in') onCube = descOf(m, m.head, null);
   }
   // "move the nearest cube to the bowl": with no other target, the bowl is where it goes.
   const pre = cubeObj?.mods.find((m) => m.pre && m.landmark && m.landmark.prep === 'to' && (m.landmark.head === 'bowl' || m.landmark.head === 'plate'));
@@ -168,8 +228,8 @@ export function interpret(tokens: Token[]): Meaning {
     pre.landmark = undefined;
   }
   const cubes = cubeObj
-    ? [...cubeObj.also.map((a) => descOf(a, 'cube', location)), descOf(cubeObj, cubeObj.head, location)]
-    : [{ colours: [], otherColours: [], rel: location, unsupported: null, pronoun: false }];
+    ? [...cubeObj.also.map((a) => descOf(a, 'cube', location, onCube)), descOf(cubeObj, cubeObj.head, location, onCube)]
+    : [{ colours: [], otherColours: [], rel: location, unsupported: null, pronoun: false, ...(onCube ? { on: onCube } : {}) }];
   if (!targetM) return { kind: 'place', verb, cubes, target: null };
   switch (targetM.head) {
     case 'bowl': {
@@ -183,7 +243,7 @@ export function interpret(tokens: Token[]): Meaning {
     case 'cube':
     case 'implicit':
     case 'it':
-      return { kind: 'place', verb, cubes, target: { kind: 'cube', cube: descOf(targetM, targetM.head, null) } };
+      return { kind: 'place', verb, cubes, target: { kind: 'cube', cube: targetDesc(targetM, targetAt) } };
     case 'drawer':
       return { kind: 'refuse', message: 'cubes go in the bowl, on the plate or on another cube; putting one in the drawer is not something the simulator can check' };
     case 'table':

@@ -1,8 +1,8 @@
 import { clausesOf, INVENTORY, type Clause, type Desc, type TargetDesc } from './clauses';
 import { foreignNote, read } from './lexicon';
 import {
-  colourOf, colourRef, describeProgram, describeRef, MAX_ATOMS, spatialRef,
-  type Atom, type CubeRef, type Program, type ResolvedAtom, type Target,
+  colourOf, colourRef, describeProgram, describeRef, MAX_ATOMS, onCubeRef, ORDERED_RELATIONS, ordinalRef, spatialRef,
+  type Atom, type CubeRef, type OrderedRelation, type Program, type ResolvedAtom, type Target,
 } from './program';
 import { resolveProgram } from './resolve';
 import { cubesIn, worldOf, type TableScene } from './scene';
@@ -43,7 +43,7 @@ interface Item {
   end: number;
 }
 
-const blank = (d: Desc) => !d.pronoun && !d.all && !d.rel && !d.unsupported && d.colours.length === 0 && d.otherColours.length === 0;
+const blank = (d: Desc) => !d.pronoun && !d.all && !d.rel && !d.on && !d.unsupported && d.colours.length === 0 && d.otherColours.length === 0;
 
 /** Clauses in the order they are to happen: "B after A" and "before B, A" run A first. */
 function ordered(clauses: Clause[]): Clause[] {
@@ -69,7 +69,8 @@ function assemble(clauses: Clause[], text: string, scene: TableScene): Item[] | 
     if (m.kind === 'empty') continue;
     if (m.kind === 'refuse') return `"${text.slice(cl.start, cl.end)}": ${m.message}`;
     if (m.kind === 'fixture') {
-      items.push({ fixture: m.atom, start: cl.start, end: cl.end });
+      // "press the button twice": one step per press (interpret() keeps the count within MAX_ATOMS).
+      for (let k = 0; k < (m.times ?? 1); k++) items.push({ fixture: m.atom, start: cl.start, end: cl.end });
       continue;
     }
     const held: Item[] = [];
@@ -96,12 +97,28 @@ function assemble(clauses: Clause[], text: string, scene: TableScene): Item[] | 
 
 type Choices = CubeRef[] | string;
 
+const isOrdered = (r: string): r is OrderedRelation => (ORDERED_RELATIONS as readonly string[]).includes(r);
+
+/** The place a description names, as a reference: "the second cube from the left", "the cube on the red cube". */
+function placeRef(d: Desc): CubeRef | null {
+  if (d.rel) return d.rank && isOrdered(d.rel) ? ordinalRef(d.rel, d.rank) : spatialRef(d.rel);
+  if (!d.on) return null;
+  const base = d.on.colours.length === 1 && !d.on.rel && !d.on.on ? colourRef(d.on.colours[0]) : placeRef(d.on);
+  return base && onCubeRef(base);
+}
+
 /** The references a description may stand for; several when the text leaves it open. */
 function cubeChoices(d: Desc, present: CubeRef[]): Choices {
   if (d.unsupported) return d.unsupported;
   if (d.otherColours.length) return `there is no ${d.otherColours[0]} cube; ${INVENTORY}`;
   const refs: CubeRef[] = d.colours.map(colourRef);
-  if (d.rel) refs.push(spatialRef(d.rel));
+  if (d.rel) refs.push(placeRef(d)!);
+  if (d.on) {
+    // "the cube on the cube": each cube it may be on; the readings that cannot run drop out.
+    const bases = cubeChoices(d.on, present);
+    if (typeof bases === 'string') return bases;
+    refs.push(...bases.map(onCubeRef));
+  }
   return refs.length ? refs : present;
 }
 
@@ -133,9 +150,15 @@ interface Reading {
   resolved: ResolvedAtom[];
 }
 
+const presentRefs = (scene: TableScene) => cubesIn(worldOf(scene)).map((c) => colourRef(colourOf(c)));
+
+/** Steps, each with a meaning this parser can look up (whether the scene allows them or not). */
+const readsAsSteps = (items: Item[] | string, scene: TableScene) =>
+  typeof items !== 'string' && items.length > 0 && items.every((item) => typeof atomChoices(item, presentRefs(scene)) !== 'string');
+
 /** Every runnable reading of the items on the scene (up to a bound), and the first reason one was not. */
 function readings(items: Item[], scene: TableScene, said: (item: Item) => string): { found: Reading[]; impossible: string | null } {
-  const present = cubesIn(worldOf(scene)).map((c) => colourRef(colourOf(c)));
+  const present = presentRefs(scene);
   const perItem: Atom[][] = [];
   for (const [i, item] of items.entries()) {
     const c = atomChoices(item, present);
@@ -200,8 +223,9 @@ function question(items: Item[], found: Reading[], text: string): string {
   const first = found[0].resolved[at];
   if (item.target === null && sameCube && first.kind === 'place') return `Where should the ${first.cube.replace('_', ' ')} go: in the bowl or on the plate?`;
   const d = item.cube;
-  if (d && d.rel && d.colours.length) return `In ${said}, the colour and the place describe different cubes. Which one do you mean?`;
-  if (d?.rel) return `In ${said}, ${describeRef(spatialRef(d.rel))} is not clear: ${variants.size} cubes are about as close to fitting it. Which one do you mean?`;
+  const place = d ? placeRef(d) : null;
+  if (d && (d.rel || d.on) && d.colours.length) return `In ${said}, the colour and the place describe different cubes. Which one do you mean?`;
+  if (place) return `In ${said}, ${describeRef(place)} is not clear: ${variants.size} cubes are about as close to fitting it. Which one do you mean?`;
   if (sameCube) return `In ${said}, which cube should it go on?`;
   return `Which cube do you mean in ${said}?`;
 }
@@ -217,11 +241,17 @@ export function parse(text: unknown, scene: TableScene): ParseResult {
     }
     const neg = NEGATION.exec(trimmed);
     if (neg) return refuse(`The instruction says "${neg[0]}": the robot can only be told what to do, not what to avoid. Say what it should do instead.`);
-    const reading = read(trimmed);
+    let reading = read(trimmed);
+    let items = assemble(clausesOf(reading.tokens), trimmed, scene);
+    // A word under five letters is corrected only when the sentence then reads as steps ("opne the drawer");
+    // otherwise it is read as typed, an unknown word ("opne the bowl" is not "open the bowl").
+    if (reading.tentative && !readsAsSteps(items, scene)) {
+      reading = read(trimmed, { short: false });
+      items = assemble(clausesOf(reading.tokens), trimmed, scene);
+    }
     const unknownWords = reading.unknown;
     const notes = unknownWords.map(foreignNote).filter((x): x is string => !!x);
     const withNotes = (m: string) => (notes.length ? `${m} (${notes.join('; ')}: instructions are read in English.)` : m);
-    const items = assemble(clausesOf(reading.tokens), trimmed, scene);
     if (typeof items === 'string') return refuse(withNotes(capital(`${items}.`)), unknownWords);
     if (items.length === 0) {
       const why = unknownWords.length ? `Not understood: ${unknownWords.map((w) => `"${w}"`).join(', ')}.` : 'It names nothing to do.';

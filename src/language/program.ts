@@ -15,7 +15,22 @@ export type Colour = (typeof COLOURS)[number];
 export const SPATIAL_RELATIONS = ['leftmost', 'rightmost', 'nearest', 'farthest', 'next_to_bowl', 'next_to_plate', 'in_bowl', 'on_plate'] as const;
 export type SpatialRelation = (typeof SPATIAL_RELATIONS)[number];
 
-export type CubeRef = { kind: 'colour'; colour: Colour } | { kind: 'spatial'; relation: SpatialRelation };
+/** The relations that rank the cubes standing on the table, so that "the second ..." has a meaning. */
+export const ORDERED_RELATIONS = ['leftmost', 'rightmost', 'nearest', 'farthest', 'next_to_bowl', 'next_to_plate'] as const;
+export type OrderedRelation = (typeof ORDERED_RELATIONS)[number];
+
+/**
+ * A cube as it was said. Every kind but the colour carries a `relation`, so code that names a reference by
+ * its colour or relation (the sampler's held-out pairs) reads the new kinds too; the sampler draws only
+ * the colour and spatial kinds.
+ * - ordinal: "the second cube from the left" (rank 2 of `relation`, on the cubes standing on the table);
+ * - on_cube: "the cube on the red cube", the cube stacked on `base`.
+ */
+export type CubeRef =
+  | { kind: 'colour'; colour: Colour }
+  | { kind: 'spatial'; relation: SpatialRelation }
+  | { kind: 'ordinal'; relation: OrderedRelation; rank: number }
+  | { kind: 'on_cube'; relation: 'on_cube'; base: CubeRef };
 export type Target = { kind: 'bowl' } | { kind: 'plate' } | { kind: 'cube'; cube: CubeRef };
 export type Atom =
   | { kind: 'place'; cube: CubeRef; target: Target }
@@ -36,11 +51,23 @@ export type ResolvedAtom =
 
 export const colourRef = (colour: Colour): CubeRef => ({ kind: 'colour', colour });
 export const spatialRef = (relation: SpatialRelation): CubeRef => ({ kind: 'spatial', relation });
+/** Rank 1 is the plain superlative ("the first cube from the left" is the leftmost cube). */
+export const ordinalRef = (relation: OrderedRelation, rank: number): CubeRef => (rank === 1 ? spatialRef(relation) : { kind: 'ordinal', relation, rank });
+export const onCubeRef = (base: CubeRef): CubeRef => ({ kind: 'on_cube', relation: 'on_cube', base });
 export const cubeOf = (colour: Colour): CubeName => `${colour}_cube`;
 export const colourOf = (cube: CubeName): Colour => cube.split('_')[0] as Colour;
 
 export function sameRef(a: CubeRef, b: CubeRef): boolean {
-  return a.kind === 'colour' ? b.kind === 'colour' && a.colour === b.colour : b.kind === 'spatial' && a.relation === b.relation;
+  switch (a.kind) {
+    case 'colour':
+      return b.kind === 'colour' && a.colour === b.colour;
+    case 'spatial':
+      return b.kind === 'spatial' && a.relation === b.relation;
+    case 'ordinal':
+      return b.kind === 'ordinal' && a.relation === b.relation && a.rank === b.rank;
+    case 'on_cube':
+      return b.kind === 'on_cube' && sameRef(a.base, b.base);
+  }
 }
 
 export function sameAtom(a: Atom, b: Atom): boolean {
@@ -65,9 +92,29 @@ const SPATIAL_PHRASE: Record<SpatialRelation, string> = {
   on_plate: 'the cube on the plate',
 };
 
-/** "the red cube", "the leftmost cube". */
+export const ORDINAL_WORDS: Record<number, string> = { 1: 'first', 2: 'second', 3: 'third', 4: 'fourth' };
+/** `{k}` is the ordinal word. */
+const ORDINAL_PHRASE: Record<OrderedRelation, string> = {
+  leftmost: 'the {k} cube from the left',
+  rightmost: 'the {k} cube from the right',
+  nearest: 'the {k} nearest cube to the robot',
+  farthest: 'the {k} farthest cube from the robot',
+  next_to_bowl: 'the {k} closest cube to the bowl',
+  next_to_plate: 'the {k} closest cube to the plate',
+};
+
+/** "the red cube", "the leftmost cube", "the second cube from the left", "the cube on the red cube". */
 export function describeRef(ref: CubeRef): string {
-  return ref.kind === 'colour' ? `the ${ref.colour} cube` : SPATIAL_PHRASE[ref.relation];
+  switch (ref.kind) {
+    case 'colour':
+      return `the ${ref.colour} cube`;
+    case 'spatial':
+      return SPATIAL_PHRASE[ref.relation];
+    case 'ordinal':
+      return ORDINAL_PHRASE[ref.relation].replace('{k}', ORDINAL_WORDS[ref.rank] ?? `number ${ref.rank}`);
+    case 'on_cube':
+      return `the cube on ${describeRef(ref.base)}`;
+  }
 }
 
 /** The atoms on the fixtures read the same however they are described. */

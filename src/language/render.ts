@@ -1,5 +1,5 @@
 import type { Rng } from '../sim/rng';
-import type { Atom, Colour, CubeRef, SpatialRelation } from './program';
+import { describeRef, type Atom, type Colour, type CubeRef, type SpatialRelation } from './program';
 
 // Wordings of programs for the sampler: sentence frames and synonyms, each marked train or held out
 // (docs/language.md lists them). Every wording here must parse back to the program it renders; the
@@ -72,7 +72,9 @@ export function renderProgram(program: Atom[], rng: Rng, allowHeldout: boolean):
   };
   const ref = (r: CubeRef) => {
     const n = choose(CUBE_NOUNS);
-    return r.kind === 'colour' ? `the ${choose(COLOUR_WORDS[r.colour])} ${n}` : choose(SPATIAL_WORDS[r.relation]).replace('{n}', n);
+    if (r.kind === 'colour') return `the ${choose(COLOUR_WORDS[r.colour])} ${n}`;
+    // The sampler draws colours and places only; other references keep their plain English.
+    return r.kind === 'spatial' ? choose(SPATIAL_WORDS[r.relation]).replace('{n}', n) : describeRef(r);
   };
   const steps = program.map((a) => {
     if (a.kind !== 'place') return choose(FIXTURE_FRAMES[a.kind]);

@@ -1,5 +1,5 @@
 import type { CubeName } from '../sim/vocab';
-import { cubeOf, type Atom, type CubeRef, type Program, type ResolvedAtom } from './program';
+import { cubeOf, describeRef, type Atom, type CubeRef, type Program, type ResolvedAtom } from './program';
 import { afterAtom, cubeOn, drawerIsClosed, drawerIsOpen, referent, worldOf, type TableScene, type World } from './scene';
 
 // Looking a program's references up on a scene, atom after atom, and checking each atom can be done there:
@@ -16,9 +16,36 @@ const label = (c: string) => `the ${c.replace('_', ' ')}`;
 type RefResult = { cube: CubeName } | { ambiguous: CubeName[] } | { none: string };
 
 function lookUp(ref: CubeRef, w: World, exclude?: CubeName): RefResult {
-  if (ref.kind === 'spatial') return referent(ref.relation, w, exclude);
-  const c = cubeOf(ref.colour);
-  return w.cubes[c] ? { cube: c } : { none: `there is no ${ref.colour} cube on the table` };
+  switch (ref.kind) {
+    case 'spatial':
+      return referent(ref.relation, w, exclude);
+    case 'ordinal':
+      // Counted along the row as it stands, the cube being moved included: "put the red cube on the second
+      // cube from the left" counts the red cube too (a superlative leaves it out: it cannot mean itself).
+      return referent(ref.relation, w, undefined, ref.rank);
+    case 'on_cube':
+      return onTopOf(ref.base, w);
+    case 'colour': {
+      const c = cubeOf(ref.colour);
+      return w.cubes[c] ? { cube: c } : { none: `there is no ${ref.colour} cube on the table` };
+    }
+  }
+}
+
+/**
+ * "The cube on the red cube": the cube resting on the base (on the world as the atoms before intend it).
+ * When the base itself is ambiguous, the cubes on its candidates are the candidates: parse() tries each,
+ * and keeps the readings that can run.
+ */
+function onTopOf(base: CubeRef, w: World): RefResult {
+  const b = lookUp(base, w);
+  if ('none' in b) return b;
+  if ('cube' in b) {
+    const top = cubeOn(w, b.cube);
+    return top ? { cube: top } : { none: `no cube is on ${label(b.cube)}` };
+  }
+  const tops = b.ambiguous.map((c) => cubeOn(w, c)).filter((c): c is CubeName => c !== null);
+  return tops.length ? { ambiguous: tops } : { none: `no cube is on ${describeRef(base)}` };
 }
 
 /** Why `atom` cannot be carried out on `w`, or its resolved form. */

@@ -4,7 +4,7 @@ import { DRAWER_CLOSED_AT, DRAWER_OPEN_AT } from '../sim/predicates';
 import { BOWL, CUBE_HALF, DRAWER, PLATE } from '../sim/scene';
 import { findTask } from '../sim/tasks';
 import { CUBES, type CubeName, type ObjectName } from '../sim/vocab';
-import type { ResolvedAtom, SpatialRelation } from './program';
+import { ORDINAL_WORDS, type ResolvedAtom, type SpatialRelation } from './program';
 
 // The tabletop as language sees it: where each cube is and what it rests on, the drawer's state. An
 // InitialState is already one (parse(text, spec.init)); sceneOf(env) reads a running simulation. A program
@@ -119,7 +119,7 @@ export type Referent = { cube: CubeName } | { ambiguous: CubeName[] } | { none: 
  * moved when the reference names where it goes: "stack the red cube on the nearest cube" means the
  * nearest of the others.
  */
-export function referent(relation: SpatialRelation, w: World, exclude?: CubeName): Referent {
+export function referent(relation: SpatialRelation, w: World, exclude?: CubeName, rank = 1): Referent {
   const present = cubesIn(w).filter((c) => c !== exclude);
   if (relation === 'in_bowl' || relation === 'on_plate') {
     const where = relation === 'in_bowl' ? 'blue_bowl' : 'plate';
@@ -131,6 +131,7 @@ export function referent(relation: SpatialRelation, w: World, exclude?: CubeName
   if (relation === 'next_to_plate' && !w.plate) return { none: 'there is no plate on the table' };
   const loose = present.filter((c) => w.cubes[c]!.on === 'table');
   if (loose.length === 0) return { none: 'no cube is standing on the table' };
+  if (rank > 1) return ranked(relation, w, loose, rank);
   if (loose.length === 1) return { cube: loose[0] };
   const winners = new Set<CubeName>();
   const contenders = new Set<CubeName>();
@@ -152,6 +153,33 @@ export function referent(relation: SpatialRelation, w: World, exclude?: CubeName
     const verdict = task.refersTo(objects);
     if (verdict) winners.add(verdict);
     else clear = false;
+  }
+  if (clear && winners.size === 1) return { cube: [...winners][0] };
+  return { ambiguous: loose.filter((c) => contenders.has(c) || winners.has(c)) };
+}
+
+/**
+ * "The second cube from the left": the cube at `rank` in every ranking of the relation (both, for
+ * nearest and farthest), clear of the cubes ranked just before and just after it by SPATIAL_MARGIN, as a
+ * superlative must be clear of its runner-up. Otherwise the cubes about as close to that rank are asked
+ * about.
+ */
+function ranked(relation: SpatialRelation, w: World, loose: CubeName[], rank: number): Referent {
+  if (loose.length < rank) {
+    const n = loose.length;
+    return { none: `only ${n} cube${n === 1 ? ' is' : 's are'} standing on the table, so there is no ${ORDINAL_WORDS[rank] ?? `number ${rank}`} one` };
+  }
+  const winners = new Set<CubeName>();
+  const contenders = new Set<CubeName>();
+  let clear = true;
+  for (const rankBy of RANKS[relation]!) {
+    const score = (c: CubeName) => rankBy(w.cubes[c]!.pos, w);
+    const sorted = loose.slice().sort((a, b) => score(a) - score(b));
+    const at = sorted[rank - 1];
+    winners.add(at);
+    const gaps = [sorted[rank - 2], sorted[rank]].filter((c) => c !== undefined).map((c) => Math.abs(score(c) - score(at)));
+    clear &&= gaps.every((g) => g > SPATIAL_MARGIN);
+    for (const c of sorted) if (Math.abs(score(c) - score(at)) <= SPATIAL_MARGIN) contenders.add(c);
   }
   if (clear && winners.size === 1) return { cube: [...winners][0] };
   return { ambiguous: loose.filter((c) => contenders.has(c) || winners.has(c)) };

@@ -58,6 +58,32 @@ export const PHRASES: Array<[string, string]> = [
   ['when done', 'then'], ['when you are done', 'then'], ['once that is done', 'then'], ['to begin', 'first'],
   ['to start', 'first'], ['start by', 'first'], ['begin by', 'first'], ['to begin with', 'first'], ['at last', 'then'],
   ['in the end', 'then'], ['right now', 'now'], ['all right', 'ok'],
+  // "can" alone is a thing the table lacks ("put the can in the bowl"); asking is not.
+  ['can you', 'you'], ['can i', 'i'], ['can we', 'we'],
+];
+
+/**
+ * Ordinals along an order: "the second cube from the left". Only before a cube word, "one" or a place
+ * word ("the second nearest cube"); elsewhere "second" and "third" are sequence words, and "first" is one
+ * unless it follows "the".
+ */
+export const ORDINALS: Record<string, number> = { first: 1, second: 2, third: 3, fourth: 4 };
+/** "press the button twice"; "two times", "3 times" are read with TIMES. */
+export const COUNT_WORDS: Record<string, number> = { twice: 2, thrice: 3 };
+export const NUMBER_WORDS: Record<string, number> = {
+  one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10,
+};
+export const TIMES = ['times', 'time'];
+
+/**
+ * Common English words of three or four letters that WordNet does not list (function words and irregular
+ * verb forms: it has only the base forms of nouns, verbs, adjectives and adverbs) and that are one edit
+ * from a word here: never read as typos ("his" is not "hit", "our" not "out", "bred" not "red"). The
+ * WordNet ones are in englishShort.json.
+ */
+export const SHORT_ENGLISH_WORDS = [
+  'did', 'him', 'his', 'her', 'our', 'got', 'took', 'made', 'told', 'unto', 'cuz', 'has', 'had', 'who', 'why', 'she', 'they',
+  'than', 'what', 'when', 'were', 'does', 'yes', 'bred', 'wove', 'hove',
 ];
 
 /** Things people may ask for that this table does not have; named in the answer ("there is no ball"). */
@@ -89,4 +115,8 @@ export const FOREIGN: Record<string, string> = {
   fermer: 'French for close', mettre: 'French for put', poner: 'Spanish for put',
   drücke: 'German for press', appuie: 'French for press', pulsa: 'Spanish for press', stapel: 'German for stack',
   stapeln: 'German for stack', empile: 'French for stack', apila: 'Spanish for stack',
+  // One edit from a short word here, now that short typos are corrected.
+  blu: 'Italian for blue', cubo: 'Spanish for cube', bol: 'French for bowl', plat: 'French for dish', blok: 'Dutch for block',
+  zet: 'Dutch for put', pak: 'Dutch for take', naar: 'Dutch for to', knop: 'Dutch for button', een: 'Dutch for a',
+  legt: 'German for put', setz: 'German for put',
 };

@@ -62,6 +62,42 @@ describe('sequences', () => {
   });
 });
 
+describe('counts on the button', () => {
+  it.each([
+    ['press the button twice', [press, press]],
+    ['press the button two times', [press, press]],
+    ['push the red button three times', [press, press, press]],
+    ['press the button 2 times', [press, press]],
+    ['can you press the button twice?', [press, press]],
+    ['press the button once', [press]],
+    ['press the button one time', [press]],
+    ['press the button twice, then open the drawer', [press, press, open]],
+    ['put the red cube in the bowl and press the button five times', null],
+    ['twice press the button', [press, press]],
+  ])('%s', (text, want) => {
+    if (want) expect(run(text)).toEqual(want);
+    else expect(parse(text, table()).kind).toBe('refuse');
+  });
+
+  it('keeps the words for each press', () => {
+    const r = parse('press the button twice', table());
+    expect(r.kind === 'program' && r.steps.map((s) => s.text)).toEqual(['press the button twice', 'press the button twice']);
+  });
+
+  it.each([
+    ['press the button six times', /at most 5 times/],
+    ['press the button 1000000 times', /at most 5 times/],
+    ['press the button 0 times', /nothing to do/],
+    ['open the drawer, then press the button five times', /6 steps; at most 5/],
+    ['open the drawer twice', /only the button can be pressed a number of times/],
+    ['put the red cube in the bowl twice', /only the button/],
+    ['press the button twice three times', /how many times once/],
+  ])('refuses "%s"', (text, why) => {
+    const r = parse(text, table());
+    expect(r.kind === 'refuse' && r.message).toMatch(why);
+  });
+});
+
 describe('paraphrases', () => {
   it.each([
     ['could you please place the crimson block into the blue bowl?', [bowl('red')]],
