@@ -68,7 +68,9 @@ export class Episode {
     this.step += 1;
     this.goalStep += 1;
     if (r.fault) return this.fail(r.fault);
-    if (this.env.buttonPos() < BUTTON_TRIGGER) this.latches.buttonPressed = true;
+    const down = this.env.buttonPos() < BUTTON_TRIGGER;
+    if (!down) this.latches.buttonReleased = true;
+    else if (this.latches.buttonReleased !== false) this.latches.buttonPressed = true;
     if (this.goal.relations.every((rel) => holds(this.env, rel, this.latches))) {
       this.completed += 1;
       if (this.goalIndex + 1 >= this.spec.goals.length) {
@@ -77,7 +79,7 @@ export class Episode {
       }
       this.goalIndex += 1;
       this.goalStep = 0;
-      this.latches = { buttonPressed: false };
+      this.latches = { buttonPressed: false, buttonReleased: this.env.buttonPos() >= BUTTON_TRIGGER };
       return this.outcome();
     }
     if (this.goalStep >= this.goal.stepLimit) {

@@ -17,6 +17,11 @@ export type Relation =
 export interface Latches {
   /** Set when the button has been pushed past its trigger depth since the current goal began. */
   buttonPressed: boolean;
+  /**
+   * False while a press that began before the current goal is still held down: a new press must start
+   * from the button up ("press the button twice" is two presses, not one long one). Absent: up.
+   */
+  buttonReleased?: boolean;
 }
 
 export const DRAWER_OPEN_AT = -0.08;

@@ -2,7 +2,8 @@ import { parse, type ParseResult } from '../../language/parse';
 import { describeResolved, type Program } from '../../language/program';
 import { resolveProgram } from '../../language/resolve';
 import { matchInstruction } from '../../sim/instructions';
-import { DEFAULT_TASK } from '../../sim/tasks';
+import { DEFAULT_TASK, findTask } from '../../sim/tasks';
+import type { ResolvedAtom } from '../../sim/goals';
 import type { ProgramRequest } from '../../workers/protocol';
 import { pushNotice, useEpisodeStore } from '../episodeStore';
 import type { UrlState } from '../urlParams';
@@ -55,7 +56,7 @@ export class InstructionFlow {
    */
   async submit(text: string, autorun = true): Promise<boolean> {
     const m = matchInstruction(text);
-    if (m.best) {
+    if (m.best && this.parserAgrees(text, m.best.taskId)) {
       set({ match: m, program: null, understood: null, clarification: null });
       this.host.pause();
       set({ taskId: m.best.taskId, instruction: m.text });
@@ -81,6 +82,21 @@ export class InstructionFlow {
     // Neither a task nor a program: the parser's reason, with the closest named tasks as suggestions.
     set({ match: { ...m, message: r.message }, understood: null, clarification: null });
     return false;
+  }
+
+  /**
+   * The matcher reads a sentence by its closest task and skips words it does not know; the parser reads
+   * every word. Where the parser finds a program on the matched task's own layout that is not the task's
+   * ("press the button twice", "the second cube from the left"), the parser's reading wins.
+   */
+  private parserAgrees(text: string, taskId: string): boolean {
+    const spec = findTask(taskId)?.sample(get().seed);
+    if (!spec) return true;
+    const r = parse(text, spec.init);
+    if (r.kind !== 'program') return true;
+    const atoms = r.steps.map((s) => s.resolved);
+    const same = (a: ResolvedAtom, b: ResolvedAtom) => a.kind === b.kind && (a.kind !== 'place' || (b.kind === 'place' && a.cube === b.cube && a.target === b.target));
+    return atoms.length === spec.goals.length && atoms.every((a, i) => same(a, spec.goals[i].atom));
   }
 
   /** The person picked a reading of an ambiguous instruction. */
