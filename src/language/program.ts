@@ -1,3 +1,4 @@
+import type { ResolvedAtom } from '../sim/goals';
 import type { CubeName } from '../sim/vocab';
 
 // A program is what an open instruction means: an ordered list of atoms the scripted expert can carry out
@@ -42,12 +43,8 @@ export type Program = Atom[];
 
 export const MAX_ATOMS = 5;
 
-/** An atom whose cube references have been looked up on a scene. */
-export type ResolvedAtom =
-  | { kind: 'place'; cube: CubeName; target: 'blue_bowl' | 'plate' | CubeName }
-  | { kind: 'open_drawer' }
-  | { kind: 'close_drawer' }
-  | { kind: 'press_button' };
+/** An atom whose cube references have been looked up on a scene: the simulator's goal atom. */
+export type { ResolvedAtom } from '../sim/goals';
 
 export const colourRef = (colour: Colour): CubeRef => ({ kind: 'colour', colour });
 export const spatialRef = (relation: SpatialRelation): CubeRef => ({ kind: 'spatial', relation });
