@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { AXES, AXIS_INFO, formatAxes, type AxisName, type AxisSetting, type Level } from '../sim/axes';
 import { useSession } from '../state/session/context';
 import { useEpisodeStore } from '../state/episodeStore';
@@ -19,8 +19,12 @@ export function PerturbationPanel() {
   const info = useEpisodeStore((s) => s.info?.perturb ?? null);
   // What the axes did before the start, then what they will do during the episode, with its step.
   const events = info ? [...info.events, ...info.schedule.map((p) => `${p.label} at step ${p.step}`)] : null;
-  const [choice, setChoice] = useState<Choice>(() => toChoice(applied));
-  useEffect(() => setChoice(toChoice(applied)), [applied]);
+  // The choices being edited belong to the axes in force when editing began; new axes in force (a link,
+  // Clear) start the choices over.
+  const appliedKey = formatAxes(applied);
+  const [draft, setDraft] = useState<{ key: string; choice: Choice }>(() => ({ key: appliedKey, choice: toChoice(applied) }));
+  const choice = draft.key === appliedKey ? draft.choice : toChoice(applied);
+  const setChoice = (f: (c: Choice) => Choice) => setDraft({ key: appliedKey, choice: f(choice) });
   const pending = formatAxes(toSettings(choice)) !== formatAxes(applied);
   const summary = applied.length ? formatAxes(applied).replaceAll(',', ', ') : 'none';
   return (
