@@ -18,7 +18,8 @@ import { encodeNpy, type NpyDtype } from './lib/npy';
 import { openRunner, runPool } from './lib/runnerClient';
 import type { EncodedArray, RunnerEpisodeResult, RunnerInfo } from '../src/runner/protocol';
 import { CONTROL_HZ } from '../src/sim/env';
-import { SUITES, tasksInSuite, type Subtask } from '../src/sim/tasks';
+import { SUITES, type Subtask } from '../src/sim/tasks';
+import { sourcesInSuite } from '../src/engine/catalog';
 import { MOVES, OBJECTS, VERBS } from '../src/sim/vocab';
 
 /**
@@ -44,7 +45,7 @@ async function main(): Promise<number> {
   const distDir = resolve(o.dist);
 
   // ------------------------------------------------------------------------------------------ plan
-  const tasks = o.suites.flatMap((s) => tasksInSuite(s));
+  const tasks = [...new Map(o.suites.flatMap((s) => (s === 'open' ? sourcesInSuite('open', 'train') : sourcesInSuite(s))).map((t) => [t.id, t])).values()];
   const jobs: Job[] = planJobs(o);
 
   // Everything that can refuse the run is checked before the build and the browser, which take a minute.
@@ -142,6 +143,7 @@ async function main(): Promise<number> {
         steps: s.t1 - s.t0,
         reason: null,
         randomization: r.randomization,
+        perturb: job.perturb || null,
         ...(rec.goals.length > 1
           ? { chain: { goal: s.goal, goals: rec.goals.length, start_step: s.t0, completed: r.completed, episode_success: r.success, episode_reason: r.reason } }
           : {}),
@@ -178,10 +180,12 @@ async function main(): Promise<number> {
       version: 1,
       complete,
       created: new Date().toISOString(),
-      generator: `npm run datagen -- --suite ${suite} --episodes ${episodes} --seed ${seed0}${o.randomize ? ' --randomize' : ''}${actionNoise ? ` --action-noise ${actionNoise}` : ''}`,
+      generator: `npm run datagen -- --suite ${suite} --episodes ${episodes} --seed ${seed0}${o.randomize ? ' --randomize' : ''}${actionNoise ? ` --action-noise ${actionNoise}` : ''}${o.perturbRandom ? ` --perturb-random ${o.perturbRandom}` : ''}`,
       /** What --resume must be given again (checked): the arguments that decide the episodes. */
       arguments: runArgs,
-      suites: SUITES.filter((name) => suiteList.includes('all') || suiteList.includes(name)),
+      suites: [...SUITES.filter((name) => suiteList.includes('all') || suiteList.includes(name)), ...(suiteList.includes('open') ? ['open/train'] : [])],
+      /** Fraction of episodes given random robustness axes at levels 1-2 (docs/robustness.md); meta.json has each episode's. */
+      perturb_random: o.perturbRandom,
       /** Episode directories written (a chain contributes one per completed goal). */
       episodes: keptDirs.length,
       frames: done.reduce((s, e) => s + e.frames, 0),
@@ -260,7 +264,7 @@ async function main(): Promise<number> {
 
   try {
     await runPool(jobs.filter((j) => !previous.has(j.index)), workers, async (job, lane) => {
-      const r = await runner.runEpisode(runner.pages[lane], { taskId: job.task, seed: job.seed, policy: 'expert', record: true, randomize: o.randomize, actionNoise });
+      const r = await runner.runEpisode(runner.pages[lane], { taskId: job.task, seed: job.seed, policy: 'expert', record: true, randomize: o.randomize, actionNoise, ...(job.perturb ? { perturbations: [job.perturb] } : {}) });
       const written = r.recording ? writeEpisode(job, r) : { dirs: [], frames: 0 };
       const entry: LogEntry = {
         index: job.index, task: r.task, suite: r.suite, seed: r.seed, instruction: r.instruction, success: r.success, steps: r.steps,

@@ -1,5 +1,8 @@
 import { appendFileSync, existsSync, readFileSync, truncateSync } from 'node:fs';
-import { SUITES, tasksInSuite, type SuiteName } from '../../src/sim/tasks';
+import { SUITES, type SuiteName } from '../../src/sim/tasks';
+import { sourcesInSuite } from '../../src/engine/catalog';
+import { AXES, formatAxes, type AxisName, type AxisSetting, type Level } from '../../src/sim/axes';
+import { Rng } from '../../src/sim/rng';
 import type { RunnerEpisodeResult } from '../../src/runner/protocol';
 import { parseFlags, UsageError } from './cli';
 
@@ -12,8 +15,8 @@ import { EVAL_SEED_START } from '../../src/sim/seeds';
 export { EVAL_SEED_START };
 
 export const DATAGEN_USAGE =
-  'usage: npm run datagen -- --suite <spatial|object|goal|long|chains|all>[,<suite>...] --episodes N --seed S --out DIR\n' +
-  '                          [--randomize] [--action-noise SCALE] [--dist DIR] [--workers K] [--resume] [--no-build]\n' +
+  'usage: npm run datagen -- --suite <spatial|object|goal|long|chains|open|all>[,<suite>...] --episodes N --seed S --out DIR\n' +
+  '                          [--randomize] [--action-noise SCALE] [--perturb-random P] [--dist DIR] [--workers K] [--resume] [--no-build]\n' +
   '  Runs the scripted expert on N episodes, round-robin over the suite\'s tasks, seeds S, S+1, ...\n' +
   '  (training seeds must stay below 1,000,000). Successful episodes are written in the format of\n' +
   '  docs/dataset.md; every episode, kept or not, is listed in card.json.\n' +
@@ -22,18 +25,26 @@ export const DATAGEN_USAGE =
   '  --action-noise SCALE (0..1) executes the expert\'s actions with seeded, correlated noise of SCALE x the\n' +
   '  action limits while the gripper is open (DART) and records the clean actions, so the data shows how to\n' +
   '  recover from drift (src/sim/actionNoise.ts).\n' +
+  '  --suite open samples programs from the open grammar\'s train split only (docs/language.md); a program\n' +
+  '  is written one directory per atom, like a chain, each with the step\'s words (what a step-reading\n' +
+  '  policy reads). The held-out split is never generated.\n' +
+  '  --perturb-random P (0..1) applies, to that fraction of episodes, 1-3 robustness axes at levels 1-2\n' +
+  '  drawn from the episode seed (docs/robustness.md; not the language axis: words are augmented in\n' +
+  '  training); meta.json records them.\n' +
   '  --resume continues a stopped run in DIR with the arguments it was started with (a larger --episodes\n' +
   '  extends it); other arguments are refused.\n';
 
 export interface DatagenOptions {
   /** As given, e.g. "all,spatial". */
   suite: string;
-  suites: Array<SuiteName | 'all'>;
+  suites: Array<DatagenSuite>;
   episodes: number;
   seed: number;
   out: string;
   randomize: boolean;
   actionNoise: number;
+  /** Fraction of episodes with random robustness axes (0 = none). */
+  perturbRandom: number;
   dist: string;
   workers: number;
   resume: boolean;
@@ -41,7 +52,8 @@ export interface DatagenOptions {
   help: boolean;
 }
 
-const isSuite = (s: string): s is SuiteName | 'all' => s === 'all' || (SUITES as readonly string[]).includes(s);
+export type DatagenSuite = SuiteName | 'open' | 'all';
+const isSuite = (s: string): s is DatagenSuite => s === 'all' || s === 'open' || (SUITES as readonly string[]).includes(s);
 
 /** Parse and validate datagen's command line; throws UsageError (exit 2) for anything it cannot run. */
 export function parseDatagenArgs(argv: string[]): DatagenOptions {
@@ -52,6 +64,7 @@ export function parseDatagenArgs(argv: string[]): DatagenOptions {
     out: { type: 'string' },
     randomize: { type: 'boolean', default: false },
     'action-noise': { type: 'string', default: '0' },
+    'perturb-random': { type: 'string', default: '0' },
     dist: { type: 'string', default: 'dist' },
     workers: { type: 'string', default: '1' },
     resume: { type: 'boolean', default: false },
@@ -64,10 +77,10 @@ export function parseDatagenArgs(argv: string[]): DatagenOptions {
     resume: !!args.resume,
     build: !args['no-build'],
   };
-  if (args.help) return { ...base, suite: '', suites: [], episodes: 0, seed: 0, out: '', actionNoise: 0, workers: 1, help: true };
+  if (args.help) return { ...base, suite: '', suites: [], episodes: 0, seed: 0, out: '', actionNoise: 0, perturbRandom: 0, workers: 1, help: true };
   const suite = args.suite;
   const suites = (suite ?? '').split(',').map((s) => s.trim());
-  if (!suite || !suites.every(isSuite)) throw new UsageError(`--suite must be one of ${[...SUITES, 'all'].join(', ')}, or a comma-separated list of them`);
+  if (!suite || !suites.every(isSuite)) throw new UsageError(`--suite must be one of ${[...SUITES, 'open', 'all'].join(', ')}, or a comma-separated list of them`);
   const episodes = Number(args.episodes);
   if (!/^\d+$/.test(String(args.episodes ?? '').trim()) || !Number.isSafeInteger(episodes) || episodes < 1) throw new UsageError('--episodes must be a positive integer');
   const seed = Number(args.seed);
@@ -79,21 +92,40 @@ export function parseDatagenArgs(argv: string[]): DatagenOptions {
   const noiseRaw = String(args['action-noise']);
   const actionNoise = Number(noiseRaw);
   if (!/^\s*[0-9.]+\s*$/.test(noiseRaw) || !(actionNoise >= 0 && actionNoise <= 1)) throw new UsageError('--action-noise must be a number in 0..1');
+  const prRaw = String(args['perturb-random']);
+  const perturbRandom = Number(prRaw);
+  if (!/^\s*[0-9.]+\s*$/.test(prRaw) || !(perturbRandom >= 0 && perturbRandom <= 1)) throw new UsageError('--perturb-random must be a number in 0..1');
   const workers = Number(args.workers);
   if (!Number.isInteger(workers) || workers < 1 || workers > 8) throw new UsageError('--workers must be 1..8');
-  return { ...base, suite, suites: suites.filter(isSuite), episodes, seed, out: String(args.out), actionNoise, workers, help: false };
+  return { ...base, suite, suites: suites.filter(isSuite), episodes, seed, out: String(args.out), actionNoise, perturbRandom, workers, help: false };
 }
 
 export interface Job {
   index: number;
   task: string;
   seed: number;
+  /** Robustness axes of this episode (axis:level list), '' for none. */
+  perturb: string;
+}
+
+/** Axes that change the demonstrations or their pixels; words are the training's augmentation. */
+const DATA_AXES: readonly AxisName[] = AXES.filter((a) => a !== 'language');
+const PERTURB_SALT = 0xa7e5;
+
+/** The axes drawn for one episode: with probability `p`, 1-3 distinct axes at levels 1-2, from the seed. */
+export function randomAxes(seed: number, p: number): AxisSetting[] {
+  if (p <= 0) return [];
+  const rng = new Rng(seed).fork(PERTURB_SALT);
+  if (rng.next() >= p) return [];
+  const axes = rng.shuffle([...DATA_AXES]).slice(0, 1 + rng.int(3));
+  return axes.map((axis) => ({ axis, level: (1 + rng.int(2)) as Level }));
 }
 
 /** Episode i runs task i mod ntasks with seed S + i: independent of N, so a larger N extends a run. */
-export function planJobs(o: Pick<DatagenOptions, 'suites' | 'episodes' | 'seed'>): Job[] {
-  const tasks = o.suites.flatMap((s) => tasksInSuite(s));
-  return Array.from({ length: o.episodes }, (_, i) => ({ index: i, task: tasks[i % tasks.length].id, seed: o.seed + i }));
+export function planJobs(o: Pick<DatagenOptions, 'suites' | 'episodes' | 'seed'> & { perturbRandom?: number }): Job[] {
+  // The open suite's train split only: held-out compositions and wordings never reach training data.
+  const tasks = o.suites.flatMap((s) => (s === 'open' ? sourcesInSuite('open', 'train') : sourcesInSuite(s)));
+  return Array.from({ length: o.episodes }, (_, i) => ({ index: i, task: tasks[i % tasks.length].id, seed: o.seed + i, perturb: formatAxes(randomAxes(o.seed + i, o.perturbRandom ?? 0)) }));
 }
 
 /**
@@ -106,18 +138,20 @@ export interface RunArguments {
   seed: number;
   randomize: boolean;
   action_noise: number;
+  /** Absent in cards written before it existed (= 0). */
+  perturb_random?: number;
 }
 
 export function runArguments(o: DatagenOptions): RunArguments {
-  return { suite: o.suite, episodes: o.episodes, seed: o.seed, randomize: o.randomize, action_noise: o.actionNoise };
+  return { suite: o.suite, episodes: o.episodes, seed: o.seed, randomize: o.randomize, action_noise: o.actionNoise, perturb_random: o.perturbRandom };
 }
 
 /** The differences that make `now` a different run from `stored`, one line each; empty when it may resume. */
 export function resumeMismatches(stored: RunArguments, now: RunArguments): string[] {
   const out: string[] = [];
-  const flag = (k: keyof RunArguments) => (k === 'action_noise' ? '--action-noise' : `--${k}`);
-  for (const k of ['suite', 'seed', 'randomize', 'action_noise'] as const) {
-    if (stored[k] !== now[k]) out.push(`${flag(k)}: the run used ${JSON.stringify(stored[k])}, this command gives ${JSON.stringify(now[k])}`);
+  const flag = (k: keyof RunArguments) => (k === 'action_noise' ? '--action-noise' : k === 'perturb_random' ? '--perturb-random' : `--${k}`);
+  for (const k of ['suite', 'seed', 'randomize', 'action_noise', 'perturb_random'] as const) {
+    if ((stored[k] ?? 0) !== (now[k] ?? 0)) out.push(`${flag(k)}: the run used ${JSON.stringify(stored[k])}, this command gives ${JSON.stringify(now[k])}`);
   }
   // A larger count extends the run (the index -> task/seed mapping does not change); a smaller one would
   // leave written episodes that the card no longer lists.

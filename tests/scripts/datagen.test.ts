@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UsageError } from '../../scripts/lib/cli';
-import { parseDatagenArgs, planJobs, readEpisodeLog, resumeMismatches, runArguments, storedArguments, type LogEntry } from '../../scripts/lib/datagenPlan';
+import { parseDatagenArgs, planJobs, randomAxes, readEpisodeLog, resumeMismatches, runArguments, storedArguments, type LogEntry } from '../../scripts/lib/datagenPlan';
 
 // datagen's faults: what a hard kill leaves (a torn last log line, no card), --resume with another run's
 // arguments, an output folder it cannot write, unknown flags. All are answered before a browser starts.
@@ -157,4 +157,26 @@ describe.skipIf(!DIST || !existsSync(join(DIST, 'runner.html')))('datagen in the
     const lines = readFileSync(join(out, 'episodes.jsonl'), 'utf8').trim().split('\n');
     expect(lines.map((l) => (JSON.parse(l) as LogEntry).index)).toEqual([0, 1]);
   }, 300_000);
+});
+
+describe('datagen over programs and robustness axes', () => {
+  it('--suite open plans the train split only, and --perturb-random draws 1-3 axes at levels 1-2 from the seed', () => {
+    const o = parseDatagenArgs(['--suite', 'open,object', '--episodes', '40', '--seed', '100', '--out', '/tmp/x', '--perturb-random', '0.5']);
+    const jobs = planJobs(o);
+    expect(new Set(jobs.map((j) => j.task))).toEqual(new Set(['open/train', 'object/red_to_bowl', 'object/green_to_bowl', 'object/blue_to_bowl', 'object/yellow_to_bowl']));
+    expect(planJobs(o)).toEqual(jobs);
+    const perturbed = jobs.filter((j) => j.perturb);
+    expect(perturbed.length).toBeGreaterThan(8);
+    expect(perturbed.length).toBeLessThan(32);
+    for (const j of perturbed) {
+      const axes = j.perturb.split(',');
+      expect(axes.length).toBeGreaterThanOrEqual(1);
+      expect(axes.length).toBeLessThanOrEqual(3);
+      for (const a of axes) expect(a).toMatch(/^(camera|robot_init|lighting|background|sensor_noise|layout|distractor|dynamics|push):[12]$/);
+    }
+    expect(randomAxes(5, 0)).toEqual([]);
+    expect(runArguments(o).perturb_random).toBe(0.5);
+    expect(resumeMismatches(runArguments(o), { ...runArguments(o), perturb_random: 0 })).toEqual([expect.stringMatching(/--perturb-random/)]);
+    expect(() => parseDatagenArgs(['--suite', 'open', '--episodes', '1', '--out', '/tmp/x', '--perturb-random', '2'])).toThrow(/perturb-random/);
+  });
 });
