@@ -90,3 +90,39 @@ def test_plans_longer_than_max_plan_widen_the_slots(tmp_path):
     model = build_model({"vocab": data.vocab.to_json(), "tokenizer": tok.to_json(), "image_hw": [64, 64],
                          "max_plan": data.max_plan}, DEFAULTS["model"])
     assert model.cfg.max_plan == 5
+
+
+def test_text_augment_drops_function_words_and_swaps_synonyms_only():
+    from vla.dataset import TextAugment
+    tok = Tokenizer.build(["put the red cube in the bowl", "place the red block into the bowl"])
+    ids = tok.ids
+    aug = TextAugment.bind(ids, word_dropout=1.0, synonym_swap=0.0)
+    x = np.stack([tok.encode("put the red cube in the bowl")] * 50)
+    y = aug(x, np.random.default_rng(0))
+    for row in y:
+        words = tok.decode(row).split()
+        # One "the" dropped, every content word kept, in order.
+        assert words.count("the") == 1 and [w for w in words if w != "the"] == ["put", "red", "cube", "in", "bowl"]
+    aug = TextAugment.bind(ids, word_dropout=0.0, synonym_swap=1.0)
+    y = aug(x, np.random.default_rng(1))
+    seen = set()
+    for row in y:
+        words = tok.decode(row).split()
+        assert len(words) == 7 and words[2] == "red" and words[-1] == "bowl"
+        seen.add(" ".join(words))
+    # put->place, cube->block and in->into all happen; nothing outside the synonym groups changes.
+    assert any("place" in s for s in seen) and any("block" in s for s in seen) and any("into" in s for s in seen)
+    assert np.array_equal(x, np.stack([tok.encode("put the red cube in the bowl")] * 50))
+
+
+def test_sensor_augmentation_noises_and_blurs_within_range():
+    from vla.dataset import _sensor
+    rng = np.random.default_rng(0)
+    x = np.full((8, 16, 16, 3), 0.5, np.float32)
+    x[:, :, 8:] = 1.0
+    y = _sensor(x.copy(), rng, Augment(pixel_noise=0.05, blur=1.0))
+    assert y.min() >= 0.0 and y.max() <= 1.0
+    assert not np.allclose(y, x)
+    # Blur softens the edge: the column next to it moves towards the other side.
+    z = _sensor(x.copy(), np.random.default_rng(1), Augment(pixel_noise=0.0, blur=1.0))
+    assert (z[:, :, 7] > 0.5 + 1e-3).all() and np.allclose(z[:, :, 0], 0.5)

@@ -247,6 +247,79 @@ class Augment:
     channel_gain: float = 0.05  # per RGB channel
     unk_insert: float = 0.10    # probability of inserting one <unk> word: robustness to unseen words
     proprio_noise: float = 0.0  # gaussian std in normalised units
+    # The sensor_noise robustness axis (docs/robustness.md), on the policy's pixels: per sample a Gaussian
+    # noise std drawn from 0..pixel_noise (0..1 units), and a 3x3 box blur mixed in with probability blur.
+    pixel_noise: float = 0.0
+    blur: float = 0.0
+    # Language (docs/language.md): per sample, drop one function word, or swap a word for a synonym the
+    # vocabulary has (TextAugment binds these to the tokenizer's ids).
+    word_dropout: float = 0.0
+    synonym_swap: float = 0.0
+
+
+# Words that carry no meaning about the goal here, and synonyms the training wordings use interchangeably
+# (src/sim/tasks.ts templates and src/language/render.ts train wordings).
+FUNCTION_WORDS = ("the", "a", "an", "please", "it", "up", "down", "then", "and", "now")
+SYNONYMS = (("cube", "block"), ("put", "place", "move", "set"), ("into", "in"), ("onto", "on"), ("take", "pick"), ("shut", "close"))
+
+
+@dataclass
+class TextAugment:
+    """The token-level augmentations, bound to one vocabulary's ids."""
+    word_dropout: float
+    synonym_swap: float
+    droppable: np.ndarray
+    synonyms: dict
+
+    @staticmethod
+    def bind(ids: dict, word_dropout: float, synonym_swap: float) -> "TextAugment":
+        drop = np.array(sorted(ids[w] for w in FUNCTION_WORDS if w in ids), np.int32)
+        syn: dict = {}
+        for group in SYNONYMS:
+            known = [ids[w] for w in group if w in ids]
+            for i in known:
+                others = [j for j in known if j != i]
+                if others:
+                    syn[i] = np.array(others, np.int32)
+        return TextAugment(word_dropout, synonym_swap, drop, syn)
+
+    def __call__(self, tok: np.ndarray, rng) -> np.ndarray:
+        out = tok.copy()
+        L = tok.shape[1]
+        for i in range(len(tok)):
+            row = out[i]
+            if self.word_dropout > 0 and rng.random() < self.word_dropout:
+                where = np.nonzero(np.isin(row, self.droppable))[0]
+                if len(where):
+                    k = int(where[rng.integers(len(where))])
+                    row = np.concatenate([row[:k], row[k + 1:], [PAD_ID]])[:L]
+            if self.synonym_swap > 0 and rng.random() < self.synonym_swap:
+                where = [k for k, t in enumerate(row) if int(t) in self.synonyms]
+                if where:
+                    k = where[int(rng.integers(len(where)))]
+                    choices = self.synonyms[int(row[k])]
+                    row = row.copy()
+                    row[k] = choices[int(rng.integers(len(choices)))]
+            out[i] = row
+        return out
+
+
+def _sensor(x: np.ndarray, rng, aug: "Augment") -> np.ndarray:
+    """Blur and noise on float 0..1 images [B,H,W,3], as the sensor_noise axis puts them on the pixels."""
+    B = x.shape[0]
+    if aug.blur > 0:
+        which = np.nonzero(rng.random(B) < aug.blur)[0]
+        if len(which):
+            p = np.pad(x[which], ((0, 0), (1, 1), (1, 1), (0, 0)), mode="edge")
+            H, W = x.shape[1], x.shape[2]
+            box = sum(p[:, dy:dy + H, dx:dx + W] for dy in range(3) for dx in range(3)) / 9.0
+            mix = rng.uniform(0.3, 1.0, (len(which), 1, 1, 1)).astype(np.float32)
+            x[which] = (1 - mix) * x[which] + mix * box
+    if aug.pixel_noise > 0:
+        sigma = rng.uniform(0, aug.pixel_noise, (B, 1, 1, 1)).astype(np.float32)
+        x += sigma * rng.standard_normal(x.shape, dtype=np.float32)
+        np.clip(x, 0.0, 1.0, out=x)
+    return x
 
 
 def _shift(pixels: np.ndarray, rng, pad: int):
@@ -284,7 +357,8 @@ def _jitter(pixels: np.ndarray, params) -> np.ndarray:
 
 
 def make_batch(data: DemoData, idx: np.ndarray, tokens: np.ndarray, stats: Stats,
-               rng: np.random.Generator | None = None, aug: Augment | None = None) -> dict:
+               rng: np.random.Generator | None = None, aug: Augment | None = None,
+               text_aug: TextAugment | None = None) -> dict:
     """Training sample for each global frame index. `tokens` is [E, max_length] int32 per episode.
     With rng+aug the sample is augmented; without, it is exactly what the browser feeds the model."""
     A = data.arrays
@@ -316,10 +390,14 @@ def make_batch(data: DemoData, idx: np.ndarray, tokens: np.ndarray, stats: Stats
                 boxes[:, cam_i, :, 0::2] -= du[:, None, None]
                 boxes[:, cam_i, :, 1::2] -= dv[:, None, None]
             x = _jitter(px, light)
+            if aug.pixel_noise > 0 or aug.blur > 0:
+                x = _sensor(x, rng, aug)
             x -= np.asarray(stats.image_mean[cam], np.float32)
             x /= np.asarray(stats.image_std[cam], np.float32)
             images[cam] = np.ascontiguousarray(x.transpose(0, 3, 1, 2))
         np.clip(boxes, 0.0, 1.0, out=boxes)
+        if text_aug is not None:
+            tok = text_aug(tok, rng)
         if aug.unk_insert > 0:
             tok = _insert_unk(tok, rng, aug.unk_insert)
         if aug.proprio_noise > 0:

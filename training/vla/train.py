@@ -28,7 +28,7 @@ import torch.distributed as dist
 import torch.multiprocessing as mp
 import torch.nn.functional as F
 
-from .dataset import (Augment, IGNORE, card_summary, compute_stats, load_dataset, make_batch,
+from .dataset import (Augment, IGNORE, TextAugment, card_summary, compute_stats, load_dataset, make_batch,
                       split_episodes, Stats)
 from .model import INPUT_NAMES, ModelConfig, VLAPolicy, count_params
 from .tokenizer import Tokenizer, MAX_LENGTH
@@ -385,6 +385,7 @@ def _train(rank: int, world: int, args, cfg: dict, out: Path, latest: Path, port
         f"batch {cfg['batch']}, steps {cfg['steps']}, {world} process(es) x {torch.get_num_threads()} thread(s)")
 
     aug = Augment(**cfg["augment"])
+    text_aug = TextAugment.bind(tok.ids, aug.word_dropout, aug.synonym_swap) if (aug.word_dropout or aug.synonym_swap) else None
     weights = cfg["loss_weights"]
     stop = min(cfg["steps"], args.stop_at) if args.stop_at is not None else cfg["steps"]
     t0 = time.time()
@@ -411,7 +412,7 @@ def _train(rank: int, world: int, args, cfg: dict, out: Path, latest: Path, port
     while step < stop:
         rng = np.random.default_rng([cfg["seed"], step] if world == 1 else [cfg["seed"], step, rank])
         idx = train_frames[rng.integers(0, len(train_frames), cfg["batch"] // world)]
-        b = to_torch(make_batch(data, idx, tokens, stats, rng, aug))
+        b = to_torch(make_batch(data, idx, tokens, stats, rng, aug, text_aug))
         lr = lr_at(step, cfg)
         for g in opt.param_groups:
             g["lr"] = lr
