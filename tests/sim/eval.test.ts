@@ -68,7 +68,7 @@ describe('eval arguments', () => {
     [['--suite', 'goal', '--execution', 'chunk:2'], '--execution only applies to --policy model'],
     [['--suite', 'goal', '--policy', 'model', '--execution', 'chunk:0'], 'unknown execution "chunk:0": use chunk:K'],
     [['--suite', 'goal', '--policy', 'model', '--execution', 'replan'], 'unknown execution "replan"'],
-    [['--suite', 'goal', '--perturb', 'shift,gravity'], 'unknown perturbation "gravity". Valid perturbations: shift, push, distractor, friction, camera'],
+    [['--suite', 'goal', '--perturb', 'shift,gravity'], 'unknown perturbation "gravity". Valid axes: camera, robot_init, lighting, background, sensor_noise, layout, distractor, language, dynamics, push'],
     [['--suite', 'goal', '--trials', '0'], '--trials must be an integer'],
     [['--suite', 'goal', '--seed', '-4'], '--seed'],
     [['--suite', 'goal', '--via', 'gpu'], 'unknown backend "gpu"'],
@@ -143,8 +143,9 @@ describe('eval CLI', () => {
 
   it('records the perturbations and what they did', () => {
     const rep = evalJson(['--suite', 'object', '--task', 'object/red_to_bowl', '--trials', '1', '--perturb', 'shift,friction']);
-    expect(rep.perturbations).toEqual(['shift', 'friction']);
-    expect(rep.episodes[0].events!.some((e) => e.startsWith('friction:'))).toBe(true);
+    // The older names are aliases of axis levels, and the report says which (docs/robustness.md).
+    expect(rep.perturbations).toEqual(['layout:2', 'dynamics:3']);
+    expect(rep.episodes[0].events!.some((e) => e.startsWith('dynamics:'))).toBe(true);
   });
 
   it('gives the same episodes with worker threads as in-process', () => {
