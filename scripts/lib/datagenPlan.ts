@@ -143,7 +143,8 @@ export interface RunArguments {
 }
 
 export function runArguments(o: DatagenOptions): RunArguments {
-  return { suite: o.suite, episodes: o.episodes, seed: o.seed, randomize: o.randomize, action_noise: o.actionNoise, perturb_random: o.perturbRandom };
+  // Stored only when used, so cards written before the option compare equal.
+  return { suite: o.suite, episodes: o.episodes, seed: o.seed, randomize: o.randomize, action_noise: o.actionNoise, ...(o.perturbRandom ? { perturb_random: o.perturbRandom } : {}) };
 }
 
 /** The differences that make `now` a different run from `stored`, one line each; empty when it may resume. */

@@ -5,6 +5,7 @@ import { OPEN_SPLITS } from '../../src/language/openTasks';
 import { TASKS, type TaskDef } from '../../src/sim/tasks';
 import { UsageError } from './cli';
 import { POLICY_READINGS, type PolicyReading } from '../../src/engine/types';
+import { INTERVENTION_MODES, type InterventionMode } from '../../src/engine/interventions';
 import { DEFAULT_MODEL_DIR, modelUrlPath, resolveModelDir } from './evalModel';
 import { DEFAULT_EXECUTION, parseExecution, type ExecutionMode } from '../../src/policy/execution';
 
@@ -14,7 +15,7 @@ export { EVAL_SEED_START };
 export const POLICIES = ['expert', 'model'] as const;
 
 export const USAGE = `usage: npm run eval -- --suite <${[...EVAL_SUITES, 'all'].join('|')}> [--split ${OPEN_SPLITS.join('|')}] [--task ID[,ID...]] [--trials N] [--seed S]
-                      [--policy <${POLICIES.join('|')}>] [--model DIR] [--execution chunk:K|ensemble[:M]] [--reading step|sentence]
+                      [--policy <${POLICIES.join('|')}>] [--model DIR] [--execution chunk:K|ensemble[:M]] [--reading step|sentence] [--interventions none|switch]
                       [--perturb NAME[,NAME...]] [--out FILE.json]
                       [--via <node|browser>] [--workers K] [--dist DIR] [--no-build]
 
@@ -34,6 +35,9 @@ export const USAGE = `usage: npm run eval -- --suite <${[...EVAL_SUITES, 'all'].
   --reading         what the model reads during a multi-step instruction (long tasks, open programs): step
                     (the current step's words, in the training data's words; default) or sentence (the
                     whole sentence as said, for the model to sequence itself)
+  --interventions   switch: at a step drawn from the seed (10-40) the person says "actually ..." with another
+                    goal (another cube, the other place or fixture); success is the new goal, and the report
+                    says how often the abandoned goal was achieved anyway (docs/interventions.md)
   --perturb         seeded perturbations, axis:level (levels 1-3; docs/robustness.md): ${AXES.join(', ')};
                     the older names ${Object.keys(ALIASES).join(', ')} are aliases of one axis level each
   --workers K       episodes in parallel (worker threads in Node, pages in the browser); default 1
@@ -56,6 +60,7 @@ export interface EvalOptions {
   execution: ExecutionMode | null;
   /** What the model reads during multi-step instructions (null for the expert). */
   reading: PolicyReading | null;
+  interventions: InterventionMode;
   perturbations: AxisSetting[];
   out: string | null;
   via: 'node' | 'browser';
@@ -91,6 +96,7 @@ export function parseEvalArgs(argv: string[]): EvalOptions {
         model: { type: 'string' },
         execution: { type: 'string' },
         reading: { type: 'string' },
+        interventions: { type: 'string', default: 'none' },
         perturb: { type: 'string' },
         out: { type: 'string' },
         via: { type: 'string' },
@@ -131,6 +137,8 @@ export function parseEvalArgs(argv: string[]): EvalOptions {
   if (policy === 'expert' && values.reading) throw new UsageError('--reading only applies to --policy model (the expert reads the program, not words)');
   const reading = policy === 'model' ? ((values.reading ?? 'step') as PolicyReading) : null;
   if (reading !== null && !POLICY_READINGS.includes(reading)) throw new UsageError(`unknown reading "${values.reading}". Valid: ${POLICY_READINGS.join(', ')}`);
+  const interventions = values.interventions as InterventionMode;
+  if (!INTERVENTION_MODES.includes(interventions)) throw new UsageError(`unknown interventions "${values.interventions}". Valid: ${INTERVENTION_MODES.join(', ')}`);
   let execution: ExecutionMode | null = null;
   if (policy === 'model') {
     try {
@@ -162,6 +170,7 @@ export function parseEvalArgs(argv: string[]): EvalOptions {
     modelDir,
     execution,
     reading,
+    interventions,
     perturbations,
     out: values.out ?? null,
     via,

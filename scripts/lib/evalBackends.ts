@@ -5,6 +5,7 @@ import { TabletopEnv } from '../../src/sim/env';
 import { formatAxes, type AxisSetting } from '../../src/sim/axes';
 import type { ExecutionMode } from '../../src/policy/execution';
 import type { PolicyReading } from '../../src/engine/types';
+import type { InterventionMode } from '../../src/engine/interventions';
 import { expertStepPolicy, runEpisode, type EpisodeResult } from '../../src/sim/rollout';
 import type { RunnerSession } from './runnerClient';
 import { UsageError } from './cli';
@@ -42,6 +43,8 @@ export interface BackendOptions {
   perturbations: AxisSetting[];
   /** Which words the model gets during multi-step instructions; the runner's default ('step') when absent. */
   reading?: PolicyReading | null;
+  /** One seeded switched instruction per episode ('switch'), or none. */
+  interventions?: InterventionMode;
   workers: number;
   distDir: string;
   build: boolean;
@@ -62,6 +65,7 @@ class NodeBackend implements EpisodeBackend {
     private readonly env: TabletopEnv | null,
     private readonly workers: Worker[],
     private readonly perturbations: AxisSetting[],
+    private readonly interventions: InterventionMode = 'none',
   ) {
     for (const w of workers) {
       w.on('message', (m: WorkerReply) => {
@@ -83,22 +87,22 @@ class NodeBackend implements EpisodeBackend {
   }
 
   static async open(o: BackendOptions): Promise<NodeBackend> {
-    if (o.workers <= 1) return new NodeBackend(await TabletopEnv.create(), [], o.perturbations);
+    if (o.workers <= 1) return new NodeBackend(await TabletopEnv.create(), [], o.perturbations, o.interventions);
     // Worker threads do not inherit tsx's loader: register it in the thread, then load the TypeScript lane.
     const url = new URL('./evalWorker.ts', import.meta.url).href;
     const boot = `import('tsx/esm/api').then((t) => { t.register(); return import(${JSON.stringify(url)}); })`;
     const workers = Array.from({ length: o.workers }, () => new Worker(boot, { eval: true, workerData: { perturbations: o.perturbations } }));
-    return new NodeBackend(null, workers, o.perturbations);
+    return new NodeBackend(null, workers, o.perturbations, o.interventions);
   }
 
   private readonly policy = expertStepPolicy();
 
   run(job: EpisodeJob, lane: number): Promise<EpisodeResult> {
-    if (this.env) return runEpisode(this.env, job.task, job.seed, this.policy, job.perturb ?? this.perturbations);
+    if (this.env) return runEpisode(this.env, job.task, job.seed, this.policy, job.perturb ?? this.perturbations, this.interventions);
     const id = this.nextId++;
     return new Promise((ok, fail) => {
       this.pending.set(id, { ok, fail });
-      this.workers[lane].postMessage({ id, job } satisfies WorkerRequest);
+      this.workers[lane].postMessage({ id, job, interventions: this.interventions } satisfies WorkerRequest);
     });
   }
 
@@ -156,6 +160,7 @@ class BrowserBackend implements EpisodeBackend {
         policyOptions: this.o.model ? { model: this.o.model, ...(this.o.execution ? { execution: this.o.execution } : {}) } : {},
         ...((job.perturb ?? this.o.perturbations).length ? { perturbations: [formatAxes(job.perturb ?? this.o.perturbations)] } : {}),
         ...(this.o.reading ? { reading: this.o.reading } : {}),
+        ...(this.o.interventions && this.o.interventions !== 'none' ? { interventions: this.o.interventions } : {}),
       });
     } catch (e) {
       // The page only knows the URL it loaded; the person gave a folder.
@@ -163,8 +168,8 @@ class BrowserBackend implements EpisodeBackend {
       throw new Error(`episode ${job.task} seed ${job.seed}${what} failed in the runner page: ${(e as Error).message}`, { cause: e });
     }
     // The runner's result is the engine's plus page-only figures; the report keeps the engine's fields.
-    const { task, seed, instruction, success, steps, completed, goals, reason, wall_ms, events, atoms, text } = r;
-    return { task, seed, instruction, success, steps, completed, goals, reason, wall_ms: Math.round(wall_ms), events, ...(text !== undefined ? { atoms, text } : {}) };
+    const { task, seed, instruction, success, steps, completed, goals, reason, wall_ms, events, atoms, text, intervention } = r;
+    return { task, seed, instruction, success, steps, completed, goals, reason, wall_ms: Math.round(wall_ms), events, ...(text !== undefined ? { atoms, text } : {}), ...(intervention ? { intervention } : {}) };
   }
 
   close(): Promise<void> {

@@ -1,5 +1,6 @@
 import Table from 'cli-table3';
 import type { EpisodeResult } from '../../src/sim/rollout';
+import type { SwitchOutcome } from '../../src/engine/interventions';
 
 // The eval report: the JSON of docs/architecture.md (Contracts) plus CALVIN-style chain figures, and its table form.
 
@@ -28,6 +29,22 @@ export interface EpisodeRecord {
   reason: string | null;
   completed: number;
   events?: string[];
+  /** --interventions switch: the switch and what became of it. */
+  intervention?: SwitchOutcome;
+}
+
+/** --interventions switch: over the episodes where the switch was made. */
+export interface SwitchSummary {
+  episodes: number;
+  /** Episodes that were over (success or failure) before the switch step, or whose words did not apply. */
+  not_switched: number;
+  switched: number;
+  /** The new goal achieved (the episode's success), of the switched episodes. */
+  new_goal_success: number;
+  new_goal_rate: number;
+  /** The abandoned goal held at the end anyway, of the switched episodes (lower is better). */
+  abandoned_achieved: number;
+  abandoned_rate: number;
 }
 
 export interface ChainSummary {
@@ -52,6 +69,7 @@ export interface EvalReport extends ReportMeta {
   avg_completed_length?: number;
   chains?: ChainSummary;
   open?: OpenSummary;
+  switch?: SwitchSummary;
   tasks: TaskSummary[];
   episodes: EpisodeRecord[];
 }
@@ -67,6 +85,8 @@ export interface ReportMeta {
   execution: string | null;
   /** What the model read during multi-step instructions (step or sentence), null for the expert. */
   reading?: string | null;
+  /** 'switch' when each episode had one switched instruction (docs/interventions.md). */
+  interventions?: string;
   backend: string;
   seed: number;
   trials: number;
@@ -140,6 +160,7 @@ export function buildReport(meta: ReportMeta, taskOrder: { id: string; suite: st
     model_sha256: meta.model_sha256 ?? null,
     execution: meta.execution,
     reading: meta.reading ?? null,
+    ...(meta.interventions && meta.interventions !== 'none' ? { interventions: meta.interventions } : {}),
     backend: meta.backend,
     seed: meta.seed,
     trials: meta.trials,
@@ -157,6 +178,7 @@ export function buildReport(meta: ReportMeta, taskOrder: { id: string; suite: st
       reason: r.reason,
       completed: r.completed,
       ...(r.events.length ? { events: r.events } : {}),
+      ...(r.intervention ? { intervention: r.intervention } : {}),
     })),
     wall_s: round(meta.wall_s, 1),
   };
@@ -166,7 +188,23 @@ export function buildReport(meta: ReportMeta, taskOrder: { id: string; suite: st
   }
   const openResults = results.filter((r) => r.atoms);
   if (openResults.length) report.open = openSummary(openResults);
+  if (meta.interventions === 'switch') report.switch = switchSummary(results);
   return report;
+}
+
+function switchSummary(results: EpisodeResult[]): SwitchSummary {
+  const sw = results.filter((r) => r.intervention?.applied);
+  const ok = sw.filter((r) => r.success).length;
+  const ab = sw.filter((r) => r.intervention!.abandoned_achieved).length;
+  return {
+    episodes: results.length,
+    not_switched: results.length - sw.length,
+    switched: sw.length,
+    new_goal_success: ok,
+    new_goal_rate: sw.length ? round(ok / sw.length) : 0,
+    abandoned_achieved: ab,
+    abandoned_rate: sw.length ? round(ab / sw.length) : 0,
+  };
 }
 
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
@@ -200,6 +238,10 @@ export function formatTable(report: EvalReport, color = false): string {
   if (report.open) {
     lines.push(`open programs by length: ${report.open.by_length.map((l) => `${l.atoms} atom(s) ${pct(l.success_rate)} of ${l.episodes} (completed ${l.avg_completed_length.toFixed(2)})`).join('; ')}`);
     lines.push(`open programs by atom: ${report.open.by_atom.map((a) => `${a.atom} ${a.completed}/${a.attempted}`).join('; ')}`);
+  }
+  if (report.switch) {
+    const s = report.switch;
+    lines.push(`switched instructions: ${s.switched} of ${s.episodes} episodes switched (${s.not_switched} over before the switch step or not applicable); new goal achieved ${s.new_goal_success}/${s.switched} (${pct(s.new_goal_rate)}); abandoned goal achieved anyway ${s.abandoned_achieved}/${s.switched} (${pct(s.abandoned_rate)})`);
   }
   const failures = report.episodes.filter((e) => !e.success);
   if (failures.length) {

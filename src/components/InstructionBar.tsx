@@ -1,7 +1,7 @@
 import { useSession } from '../state/session/context';
 import { useEpisodeStore } from '../state/episodeStore';
 import { InstructionTokens } from './InstructionTokens';
-import { Clarification, ProgramPlan } from './ProgramPlan';
+import { Clarification, ProgramPlan, InterventionList } from './ProgramPlan';
 import { taskTitle } from './taskTitle';
 
 function MatchFeedback() {
@@ -82,7 +82,7 @@ function MatchFeedback() {
 export function InstructionBar() {
   const controller = useSession();
   const draft = useEpisodeStore((s) => s.instructionDraft);
-  const chain = useEpisodeStore((s) => (s.info?.goals.length ?? 1) > 1);
+  const chain = useEpisodeStore((s) => s.info?.suite === 'chains' && s.info.taskId === 'chains/five' && s.interventions.length === 0);
   const program = useEpisodeStore((s) => s.program !== null);
   const submit = () => void controller.submitInstruction(draft);
   return (
@@ -117,6 +117,7 @@ export function InstructionBar() {
       <InstructionTokens />
       {chain && !program && <div className="hint">This is a chain of five instructions (listed on the right); typing one starts a single-instruction task instead.</div>}
       <ProgramPlan />
+      <InterventionList />
       <Clarification />
       <MatchFeedback />
     </div>

@@ -62,3 +62,18 @@ export function Clarification() {
     </div>
   );
 }
+
+/** What a person said during the episode, at which step, and what it did (talk-back). */
+export function InterventionList() {
+  const said = useEpisodeStore((s) => s.interventions);
+  if (!said.length) return null;
+  return (
+    <ol className="intervention-list" data-testid="intervention-list" aria-label="Corrections said during this episode">
+      {said.map((i) => (
+        <li key={`${i.step}:${i.text}`} data-testid="intervention-item">
+          <span className="mono">step {i.step}</span> “{i.text}”{i.message ? ` → ${i.message}` : ''}
+        </li>
+      ))}
+    </ol>
+  );
+}

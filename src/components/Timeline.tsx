@@ -29,6 +29,7 @@ export function Timeline() {
   const marks = useMarks(recordCount);
   // Pushes and shifts of the robustness axes, once the episode has reached them.
   const planned = useEpisodeStore((s) => s.info?.perturb.schedule);
+  const said = useEpisodeStore((s) => s.interventions);
   const schedule = (planned ?? []).filter((p) => p.step <= max);
   const pct = (i: number) => (max > 0 ? (100 * i) / max : 0);
   return (
@@ -52,6 +53,9 @@ export function Timeline() {
           ))}
           {schedule.map((p) => (
             <span key={`p${p.step}${p.label}`} className="mark perturb" data-testid="timeline-perturbation" style={{ left: `${pct(p.step)}%` }} title={`${p.label} at step ${p.step}`} />
+          ))}
+          {said.filter((i) => i.step <= max).map((i) => (
+            <span key={`i${i.step}${i.text}`} className="mark intervention" data-testid="timeline-intervention" style={{ left: `${pct(i.step)}%` }} title={`“${i.text}” at step ${i.step}`} />
           ))}
           {marks.goals.map((i) => (
             <span key={`g${i}`} className="mark goal" style={{ left: `${pct(i)}%` }} title={`goal reached at step ${i}`} />

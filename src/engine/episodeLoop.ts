@@ -3,6 +3,7 @@ import { actionFault } from '../sim/actionGuard';
 import type { Episode } from '../sim/episode';
 import type { PerturbationDriver } from '../sim/perturbations';
 import type { CameraImages, PolicyDecision, PolicyReading, PolicyStep, StepPolicy } from './types';
+import { applyIntervention, type Intervention, type InterventionOutcome } from './interventions';
 
 // The one episode loop: observe -> policy -> guard -> apply -> judge -> record, for every host (the app's
 // sim worker, the headless runner page, Node). Hosts are thin: they supply pixels, pacing and I/O through
@@ -30,6 +31,10 @@ export interface LoopHooks {
   label?(episode: Episode): PolicyDecision | null;
   /** Which words the policy gets (default 'step'). */
   reading?: PolicyReading;
+  /** Corrections said at given steps (a link's, an evaluation's), applied when the episode reaches them. */
+  interventions?: readonly Intervention[];
+  /** Every intervention applied, scheduled or live. */
+  onIntervention?(o: InterventionOutcome): void;
 }
 
 export interface LoopRecord {
@@ -119,6 +124,24 @@ export class EpisodeLoop {
     return this.decideAndRecord(this.last.action, this.last.label, true);
   }
 
+  /**
+   * A person's words at the current state (talk-back): the plan changes from here, and the policy decides
+   * again at this state with the new step (the record here is replaced, with a fresh label). Nothing
+   * changes when the words are not understood, ask a question, or the episode is over.
+   */
+  async intervene(text: string): Promise<InterventionOutcome> {
+    const o = applyIntervention(this.episode, text);
+    if (!o.applied) return o;
+    this.hooks.onIntervention?.(o);
+    if (this.episode.done) {
+      this.pending = null;
+      if (this.last) this.emit(this.last.action, null, null, null);
+      return o;
+    }
+    if (this.last) await this.decideAndRecord(this.last.action, undefined, true);
+    return o;
+  }
+
   /** Fail the episode for a reason from outside (a crashed policy worker, a person's stop). */
   fail(reason: string): void {
     if (this.episode.done) return;
@@ -138,6 +161,13 @@ export class EpisodeLoop {
     this.pending = null;
     // Perturbations act once per state, however often it is decided at.
     if (!ep.done && !again) this.driver?.beforeStep(ep);
+    if (!ep.done && !again) {
+      for (const i of this.hooks.interventions ?? []) {
+        if (i.step !== ep.step) continue;
+        const o = applyIntervention(ep, i.text);
+        if (o.applied) this.hooks.onIntervention?.(o);
+      }
+    }
     // Rendering is the dearest stage (a software rasteriser takes far longer than the physics): pixels are
     // made when the policy reads them, once per state.
     let rendered: CameraImages | null | undefined;

@@ -1,5 +1,6 @@
 import { atomKinds } from './catalog';
 import type { EpisodeLoop } from './episodeLoop';
+import type { SwitchOutcome } from './interventions';
 
 // The outcome of one episode, one type for every host: the eval CLI's Node lanes, the headless runner
 // page (which adds its timing, randomization and recording) and the app.
@@ -22,6 +23,8 @@ export interface EpisodeResult {
   atoms?: string[];
   /** Open programs: the sentence the episode was given. */
   text?: string;
+  /** `--interventions switch`: the switched instruction and what became of it. */
+  intervention?: SwitchOutcome;
 }
 
 /** The result of a finished (or stopped) loop; `reason` overrides the episode's own. */

@@ -1,6 +1,7 @@
 import type { LoopTiming } from '../engine/episodeLoop';
 import type { EpisodeResult } from '../engine/result';
 import type { PolicyReading } from '../engine/types';
+import type { InterventionMode } from '../engine/interventions';
 import type { DomainRandomization } from '../render/domainRandomization';
 import type { Subtask } from '../sim/tasks';
 import type { CameraName } from '../sim/vocab';
@@ -30,6 +31,8 @@ export interface RunEpisodeOptions {
   perturbations?: string[];
   /** Which words the policy gets during a multi-step instruction (src/engine/types.ts); default 'step'. */
   reading?: PolicyReading;
+  /** 'switch': one seeded switched instruction mid-episode (src/engine/interventions.ts). */
+  interventions?: InterventionMode;
 }
 
 export type Dtype = 'uint8' | 'int32' | 'float32';

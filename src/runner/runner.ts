@@ -8,6 +8,7 @@ import { objectBoxes, type Box2D } from '../sim/camera';
 import { CAMERA_RES, TabletopEnv } from '../sim/env';
 import { ALIASES, AXES, parseAxes } from '../sim/axes';
 import { startEpisode } from '../engine/episodeStart';
+import { switchHooks } from '../engine/interventions';
 import { applySensorNoise } from '../render/sensorNoise';
 import type { Vec3 } from '../sim/math';
 import { Rng } from '../sim/rng';
@@ -98,7 +99,7 @@ async function runEpisode(opts: RunEpisodeOptions): Promise<RunnerEpisodeResult>
   const { env, desc } = rt;
   const sizes = Object.fromEntries(desc.cameras.map((c) => [c.name, { width: c.width, height: c.height }])) as Record<CameraName, { width: number; height: number }>;
   // Seeded perturbations (eval --perturb); none by default, and then the episode is Episode.fromTask's.
-  const { episode: ep, driver, plan: perturbation } = startEpisode(env, task.id, opts.seed, parseAxes((opts.perturbations ?? []).join(',')));
+  const { episode: ep, driver, plan: perturbation, spec: startSpec } = startEpisode(env, task.id, opts.seed, parseAxes((opts.perturbations ?? []).join(',')));
   await policy.reset();
 
   const randomization: DomainRandomization | null = opts.randomize ? sampleRandomization(new Rng(opts.seed).fork(RANDOMIZATION_SALT)) : null;
@@ -110,7 +111,9 @@ async function runEpisode(opts: RunEpisodeOptions): Promise<RunnerEpisodeResult>
   let images: CameraImages | undefined;
 
   // This host's part of the loop: pixels through the app's renderer, the dataset rows, DART noise.
+  const sw = opts.interventions === 'switch' ? switchHooks(startSpec, opts.seed) : null;
   const hooks: LoopHooks = {
+    ...(sw ? sw.hooks : {}),
     reading: opts.reading,
     executed: noise ? (a) => noise.perturb(a) : undefined,
     onRecord(r) {
@@ -175,6 +178,7 @@ async function runEpisode(opts: RunEpisodeOptions): Promise<RunnerEpisodeResult>
     wall_ms: round(performance.now() - t0),
     timing: { sim: round(timing.sim), render: round(timing.render), policy: round(timing.policy), record: round(timing.record) },
     randomization,
+    ...(sw ? { intervention: sw.outcome(ep) } : {}),
     ...(recording ? { recording } : {}),
   };
 }

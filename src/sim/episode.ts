@@ -29,7 +29,8 @@ export interface EpisodeSnapshot {
  * or five in a row for chains), success predicates, step limits and physics faults.
  */
 export class Episode {
-  readonly spec: EpisodeSpec;
+  /** Its goals change when a person corrects the plan mid-episode (`replaceGoals`). */
+  spec: EpisodeSpec;
   status: EpisodeStatus = 'running';
   reason: string | null = null;
   step = 0;
@@ -91,6 +92,21 @@ export class Episode {
       );
     }
     return this.outcome();
+  }
+
+  /**
+   * A person changed the plan mid-episode (src/engine/interventions.ts): the goals from the current one on
+   * are replaced, and the first new goal starts now with its full step limit. The goals already achieved
+   * stay in the spec, so a result still counts them. Returns false (nothing changes) when the episode is
+   * over or `goals` is empty.
+   */
+  replaceGoals(goals: Goal[], text?: string): boolean {
+    if (this.done || goals.length === 0) return false;
+    const kept = this.spec.goals.slice(0, this.goalIndex);
+    this.spec = { ...this.spec, goals: [...kept, ...goals], ...(text !== undefined ? { text } : {}) };
+    this.goalStep = 0;
+    this.latches = { buttonPressed: false, buttonReleased: this.env.buttonPos() >= BUTTON_TRIGGER };
+    return true;
   }
 
   fail(reason: string): StepOutcome {

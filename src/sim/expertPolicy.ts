@@ -19,6 +19,8 @@ export interface Decision {
 export class ExpertPolicy {
   private state: ExpertState = initialExpertState();
   private goalIndex = -1;
+  /** The goal being pursued: a person's correction replaces it at the same index (Episode.replaceGoals). */
+  private goal: object | null = null;
   private prevGrip = -1;
   private retries = 0;
   private disengage = 0;
@@ -28,6 +30,7 @@ export class ExpertPolicy {
   reset(): void {
     this.state = initialExpertState();
     this.goalIndex = -1;
+    this.goal = null;
     this.prevGrip = -1;
     this.retries = 0;
     this.disengage = 0;
@@ -67,13 +70,16 @@ export class ExpertPolicy {
   }
 
   decide(ep: Episode): Decision {
-    if (ep.goalIndex !== this.goalIndex) {
+    if (ep.goalIndex !== this.goalIndex || ep.goal !== this.goal) {
+      // A new goal mid-plan (a person's correction) starts from wherever the hand is, like the next goal.
+      const replaced = ep.goalIndex === this.goalIndex && this.goal !== null;
       this.goalIndex = ep.goalIndex;
+      this.goal = ep.goal;
       // A goal can be met mid-motion (a drawer counts as open while the hand still holds its handle, a
       // cube counts as placed as soon as the fingers open around it): let go and back off to a safe
       // height before starting the next plan, or its first gripper command may close on that object.
-      this.disengage = this.goalIndex > 0 && this.prevGrip > 0 ? 3 : 0;
-      this.clearing = this.goalIndex > 0;
+      this.disengage = (this.goalIndex > 0 || replaced) && this.prevGrip > 0 ? 3 : 0;
+      this.clearing = this.goalIndex > 0 || replaced;
       this.state = { ...initialExpertState(), grip: -1 };
       this.retries = 0;
     }

@@ -5,6 +5,7 @@ import type { TabletopEnv } from './env';
 import { ExpertPolicy } from './expertPolicy';
 import type { AxisSetting } from './axes';
 import { startEpisode } from '../engine/episodeStart';
+import { switchHooks, type InterventionMode } from '../engine/interventions';
 
 // Node's host of the episode loop (src/engine/episodeLoop.ts): no pixels, no pacing; the eval CLI's Node
 // lanes and the tests run whole episodes here.
@@ -28,16 +29,25 @@ export function expertStepPolicy(): StepPolicy {
  * Run one episode to the end in this thread. Never throws for physics or policy trouble: faults end the
  * episode as a failure with the reason recorded. The shared model is restored afterwards.
  */
-export async function runEpisode(env: TabletopEnv, taskId: string, seed: number, policy: StepPolicy, perturbations: readonly AxisSetting[] = []): Promise<EpisodeResult> {
+export async function runEpisode(
+  env: TabletopEnv,
+  taskId: string,
+  seed: number,
+  policy: StepPolicy,
+  perturbations: readonly AxisSetting[] = [],
+  interventions: InterventionMode = 'none',
+): Promise<EpisodeResult> {
   const t0 = performance.now();
-  const { episode, driver } = startEpisode(env, taskId, seed, perturbations);
+  const { episode, driver, spec } = startEpisode(env, taskId, seed, perturbations);
   await policy.reset();
-  const loop = new EpisodeLoop(episode, policy, driver);
+  const sw = interventions === 'switch' ? switchHooks(spec, seed) : null;
+  const loop = new EpisodeLoop(episode, policy, driver, sw ? sw.hooks : {});
   try {
     await loop.begin();
     while ((await loop.step()) === 'stepped');
   } finally {
     loop.end();
   }
-  return resultOf(loop, taskId, seed, performance.now() - t0, driver.events);
+  const r = resultOf(loop, taskId, seed, performance.now() - t0, driver.events);
+  return sw ? { ...r, intervention: sw.outcome(episode) } : r;
 }

@@ -52,8 +52,20 @@ export interface EpisodeState {
   program: ProgramRequest | null;
   /** What the parser understood, step by step, for the plan under the instruction box. */
   understood: { steps: Array<{ text: string; label: string }>; unknownWords: string[] } | null;
+  /**
+   * A person's corrections in this episode (talk-back), in order: what was said at which step and what it
+   * did. The link carries them (`at=<step>:<words>`), so it replays the episode with them.
+   */
+  interventions: Array<{ step: number; text: string; message: string }>;
   /** The typed instruction has several readings here: the person picks one. */
-  clarification: { text: string; question: string; options: Array<{ label: string; program: Program }> } | null;
+  clarification: {
+    text: string;
+    question: string;
+    /** A reading as a program (a new instruction) or as words to say again (a correction mid-episode). */
+    options: Array<{ label: string; program?: Program; text?: string }>;
+    /** Asked about a correction mid-episode: the chosen reading is said to the running episode. */
+    correction?: boolean;
+  } | null;
   notices: Notice[];
   /** Something other than the task ended this episode (a worker crash, a refused model output); the reason
    * is shown until the next load. */
@@ -68,6 +80,7 @@ export const useEpisodeStore = create<EpisodeState>(() => ({
   taskId: DEFAULT_TASK,
   seed: 0,
   perturb: [],
+  interventions: [],
   instruction: '',
   instructionDraft: '',
   policy: 'expert',

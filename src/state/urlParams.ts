@@ -1,8 +1,9 @@
 import { formatAxes, parseAxes, type AxisSetting } from '../sim/axes';
+import { formatIntervention, parseInterventions, type Intervention } from '../engine/interventions';
 import { isTaskId } from '../sim/tasks';
 import type { PolicySource } from '../workers/protocol';
 
-// The shareable link: ?task=<id>&seed=<n>&instruction=<text>&policy=<expert|model>&perturb=<axis:level,...>&autorun=1
+// The shareable link: ?task=<id>&seed=<n>&instruction=<text>&policy=<expert|model>&perturb=<axis:level,...>&at=<step>:<words>&autorun=1
 // (docs/architecture.md, URL parameters).
 
 export interface UrlState {
@@ -15,6 +16,8 @@ export interface UrlState {
   instruction: string;
   policy: PolicySource;
   perturb: AxisSetting[];
+  /** A person's corrections at their steps (`at=<step>:<words>`, repeated). */
+  interventions: Intervention[];
   autorun: boolean;
   /** Problems with the link, to show rather than to silently ignore. */
   warnings: string[];
@@ -57,16 +60,19 @@ export function parseUrl(search: string): UrlState {
   } catch (e) {
     warnings.push(`${(e as Error).message}; the episode runs unperturbed`);
   }
-  return { task, seed, instruction: q.get('instruction') ?? '', policy, perturb, autorun, warnings };
+  const iv = parseInterventions(q.getAll('at'));
+  warnings.push(...iv.warnings);
+  return { task, seed, instruction: q.get('instruction') ?? '', policy, perturb, interventions: iv.interventions, autorun, warnings };
 }
 
 /** The query string for the current episode; the instruction only when a person typed one. */
-export function buildQuery(s: { task: string; seed: number; instruction: string; policy: PolicySource; perturb?: AxisSetting[] }): string {
+export function buildQuery(s: { task: string; seed: number; instruction: string; policy: PolicySource; perturb?: AxisSetting[]; interventions?: Intervention[] }): string {
   const q = new URLSearchParams();
   q.set('task', s.task);
   q.set('seed', String(s.seed));
   if (s.instruction.trim()) q.set('instruction', s.instruction.trim());
   q.set('policy', s.policy);
   if (s.perturb?.length) q.set('perturb', formatAxes(s.perturb));
+  for (const i of s.interventions ?? []) q.append('at', formatIntervention(i));
   return `?${q.toString()}`;
 }

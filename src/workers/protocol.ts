@@ -9,6 +9,7 @@ import type { PoseFrame, SceneDescription } from '../sim/sceneDescription';
 import type { SuiteName } from '../sim/tasks';
 import type { ResolvedAtom, Subtask } from '../sim/goals';
 import type { AxisSetting } from '../sim/axes';
+import type { Intervention } from '../engine/interventions';
 
 // The typed contract between the main thread and the sim worker (Comlink RPC plus one event stream).
 // The sim worker runs the whole control loop (src/engine/episodeLoop.ts): physics, the policy cameras and
@@ -93,7 +94,15 @@ export type SimEvent =
   /** A state and the decision made at it; a record for a step already sent replaces it (the first
    * prediction of an episode arrives after the bare initial state). */
   | { type: 'record'; epoch: number; record: StepRecord }
-  | { type: 'phase'; epoch: number; phase: LoopPhase; step: number };
+  | { type: 'phase'; epoch: number; phase: LoopPhase; step: number }
+  /** A person's correction took effect at `step` (said now, or replayed from a link): the goals from there. */
+  | { type: 'intervention'; epoch: number; step: number; text: string; message: string; goals: GoalInfo[]; sentence?: string };
+
+/** What became of a person's correction (src/engine/interventions.ts). */
+export type InterventionReply =
+  | { kind: 'applied' | 'stop'; message: string; step: number; interventions: Intervention[]; goals: GoalInfo[] }
+  | { kind: 'clarify'; question: string; options: Array<{ label: string; text: string }> }
+  | { kind: 'refuse'; message: string };
 
 /** How the learned model's chunks execute in the app. */
 export interface ExecutionRequest {
@@ -113,6 +122,8 @@ export interface LoadRequest {
   program?: ProgramRequest;
   /** Seeded robustness axes applied to the episode (src/sim/axes.ts). */
   perturb?: AxisSetting[];
+  /** A person's corrections, at their steps (a link's `at` parameters). */
+  interventions?: Intervention[];
 }
 
 export interface LoadResult {
@@ -151,6 +162,8 @@ export interface SimWorkerApi {
   step(): Promise<number | null>;
   /** Accept the prediction waiting for approval; false when none waits. */
   approve(): boolean;
+  /** A person's words while the episode runs or waits: applied at the current state (talk-back). */
+  intervene(text: string): Promise<InterventionReply>;
   setExecution(req: ExecutionRequest): void;
   /** The learned model is ready behind this port (or gone: null); the episode's first prediction follows. */
   connectPolicy(port: MessagePort | null, reason?: string): void;

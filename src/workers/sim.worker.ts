@@ -23,6 +23,7 @@ const api: SimWorkerApi = {
   setSpeed: (speed) => session.setSpeed(speed),
   step: () => session.step(),
   approve: () => session.approve(),
+  intervene: (text) => session.intervene(text),
   setExecution: (req) => session.setExecution(req),
   connectPolicy: (port, reason) => session.connectPolicy(port, reason),
   resumeFrom: (step) => session.resumeFrom(step),

@@ -18,8 +18,10 @@ import type { EpisodeSpec } from '../sim/tasks';
 import { OBJECTS } from '../sim/vocab';
 import { springForces, type Drag } from './dragSpring';
 import type {
-  DraggableBody, DragStart, EpisodeInfo, ExecutionRequest, LoadRequest, LoadResult, LoopPhase, SimEvent, StepRecord,
+  DraggableBody, DragStart, EpisodeInfo, ExecutionRequest, GoalInfo, InterventionReply, LoadRequest, LoadResult, LoopPhase, SimEvent, StepRecord,
 } from './protocol';
+import { applyIntervention, type Intervention } from '../engine/interventions';
+import { describeProgram } from '../language/program';
 import { RemotePredictor } from './remotePredictor';
 
 // Longer than ~400 lines on purpose: it is the app's one host of the episode loop, and its parts (loading,
@@ -81,6 +83,8 @@ export class SimSession {
 
   private epoch = 0;
   private spec: EpisodeSpec | null = null;
+  /** A person's corrections so far, at their steps: a branch or a link replays them (src/engine/interventions.ts). */
+  private interventions: Intervention[] = [];
   /** The episode's seeded perturbations (none: an empty plan). */
   private plan: PerturbationPlan = { settings: [] };
   private info: EpisodeInfo | null = null;
@@ -146,6 +150,8 @@ export class SimSession {
     this.cameras?.setPerturbation?.(perturbed.plan.settings.length ? perturbed.plan : null);
     if (req.execution) this.applyExecution(req.execution);
     const { episode, driver } = episodeOf(this.env, perturbed);
+    // A link's corrections apply when the episode reaches their steps, exactly as they did when said.
+    this.interventions = [...(req.interventions ?? [])];
     this.expert = new ExpertPolicy();
     this.history = [];
     this.drag = null;
@@ -189,6 +195,8 @@ export class SimSession {
       },
     };
     return new EpisodeLoop(episode, policy === 'expert' ? expert : this.model, driver, {
+      interventions: this.interventions,
+      onIntervention: (o) => this.emit({ type: 'intervention', epoch: this.epoch, step: o.step, text: o.text, message: o.correction.kind === 'replace' || o.correction.kind === 'stop' ? o.correction.message : '', goals: this.goalInfos(o.step), sentence: this.loop?.episode.spec.text }),
       images: this.cameras ? () => this.renderCameras() : undefined,
       forces: () => {
         const d = this.drag ? { ...this.drag, target: [...this.drag.target] as Vec3 } : null;
@@ -348,6 +356,44 @@ export class SimSession {
     return this.answerApproval(true);
   }
 
+  /**
+   * A person's words while the episode runs or waits (talk-back): read against the program still to do
+   * and the table now, applied at the current state, and kept so a branch or a link replays them. A run
+   * in progress stops after its step, takes the correction, and goes on.
+   */
+  async intervene(text: string): Promise<InterventionReply> {
+    const loop = this.loop;
+    if (!loop) return { kind: 'refuse', message: 'No episode is loaded.' };
+    const wasPlaying = this.playing;
+    this.stop();
+    while (this.busy) await this.busy;
+    await this.prepared;
+    if (loop !== this.loop) return { kind: 'refuse', message: 'The episode changed meanwhile; say it again.' };
+    const run = loop.intervene(text);
+    this.busy = run;
+    let o;
+    try {
+      o = await run;
+    } finally {
+      if (this.busy === run) this.busy = null;
+    }
+    const c = o.correction;
+    if (o.applied) {
+      // At most one correction per step is kept (the newest): replaying two at one state would read the
+      // second against the first's program, which is also what happened, so both are kept in order.
+      this.interventions.push({ step: o.step, text: o.text });
+    }
+    if (wasPlaying && !loop.done) this.play(this.speed);
+    else this.emitPhase(loop.done ? 'done' : 'idle');
+    if (c.kind === 'clarify') return { kind: 'clarify', question: c.question, options: c.options.map((x) => ({ label: x.label, text: describeProgram(x.program) })) };
+    if (c.kind === 'refuse') return { kind: 'refuse', message: c.message };
+    return { kind: c.kind === 'stop' ? 'stop' : 'applied', message: c.message, step: o.step, interventions: [...this.interventions], goals: this.goalInfos(o.step) };
+  }
+
+  private goalInfos(_step: number): GoalInfo[] {
+    return (this.loop?.episode.spec.goals ?? []).map((g) => ({ instruction: g.instruction, atom: g.atom, plan: g.plan, stepLimit: g.stepLimit }));
+  }
+
   // ---------------------------------------------------------------- running
   play(speed: number): void {
     this.speed = speed;
@@ -469,10 +515,17 @@ export class SimSession {
     const episode = new Episode(this.env, this.spec);
     const driver = new PerturbationDriver(this.env, this.plan, this.spec);
     driver.begin();
+    // Corrections said after this step belonged to the old future.
+    this.interventions = this.interventions.filter((i) => i.step <= step);
+    const replay = (k: number) => {
+      for (const i of this.interventions) if (i.step === k) applyIntervention(episode, i.text);
+    };
     for (let k = 1; k <= step; k++) {
       const h = this.history[k];
-      // Pushes and shifts happen again at their steps: the replay is the same episode.
+      // Pushes, shifts and corrections happen again at their states, in the loop's order: the replay is
+      // the same episode.
       driver.beforeStep(episode);
+      replay(k - 1);
       episode.apply(h.action!, h.drag ? springForces(h.drag) : undefined);
       (this.env.data.xfrc_applied as Float64Array).fill(0);
       // Let the main thread's heartbeat through on long branches (src/state/session/simLink.ts).
@@ -482,6 +535,9 @@ export class SimSession {
     this.history.length = step + 1;
     this.dragged = false;
     const driving = old.policy === this.model ? 'model' : 'expert';
+    // The expert's recorded decision here was made after this state's corrections; the model decides again
+    // here, and its loop applies them itself (EpisodeLoop's interventions hook).
+    if (driving === 'expert') replay(step);
     this.loop = this.makeLoop(episode, driving, driver);
     const loop = this.loop;
     if (driving === 'model') {

@@ -4,7 +4,7 @@ import { resolveProgram } from '../../language/resolve';
 import { matchInstruction } from '../../sim/instructions';
 import { DEFAULT_TASK, findTask } from '../../sim/tasks';
 import type { ResolvedAtom } from '../../sim/goals';
-import type { ProgramRequest } from '../../workers/protocol';
+import { isTerminal, type InterventionReply, type ProgramRequest } from '../../workers/protocol';
 import { pushNotice, useEpisodeStore } from '../episodeStore';
 import type { UrlState } from '../urlParams';
 
@@ -20,6 +20,8 @@ export interface InstructionHost {
   run(): Promise<void>;
   pause(): void;
   setTask(taskId: string): Promise<void>;
+  /** A correction said to the episode under way (the sim worker reads and applies it). */
+  intervene(text: string): Promise<InterventionReply | null>;
 }
 
 export class InstructionFlow {
@@ -55,11 +57,15 @@ export class InstructionFlow {
    * something was loaded.
    */
   async submit(text: string, autorun = true): Promise<boolean> {
+    // Words said while the robot is at work correct it from where it is (talk-back); before the first
+    // step, or once the episode is over, they start an episode.
+    const live = get().live;
+    if (live && live.step > 0 && !isTerminal(live.outcome.status)) return this.correct(text);
     const m = matchInstruction(text);
     if (m.best && this.parserAgrees(text, m.best.taskId)) {
       set({ match: m, program: null, understood: null, clarification: null });
       this.host.pause();
-      set({ taskId: m.best.taskId, instruction: m.text });
+      set({ taskId: m.best.taskId, instruction: m.text, interventions: [] });
       await this.host.load();
       if (autorun) await this.host.run();
       return true;
@@ -99,12 +105,37 @@ export class InstructionFlow {
     return atoms.length === spec.goals.length && atoms.every((a, i) => same(a, spec.goals[i].atom));
   }
 
+  /**
+   * A correction mid-episode: applied at the current state, or a question, or the reason it cannot be
+   * done (nothing changes then). Returns whether the plan changed.
+   */
+  async correct(text: string): Promise<boolean> {
+    const r = await this.host.intervene(text);
+    if (!r) return false;
+    if (r.kind === 'clarify') {
+      set({ match: null, understood: null, clarification: { text: text.trim(), question: r.question, options: r.options.map((o) => ({ label: o.label, text: o.text })), correction: true } });
+      return false;
+    }
+    if (r.kind === 'refuse') {
+      pushNotice('warning', `Not changed: ${r.message}`);
+      return false;
+    }
+    set({ match: null, clarification: null, instructionDraft: '' });
+    pushNotice('info', r.message);
+    return true;
+  }
+
   /** The person picked a reading of an ambiguous instruction. */
   async choose(option: number, autorun = true): Promise<boolean> {
     const c = get().clarification;
+    if (c?.correction) {
+      const words = c.options[option]?.text;
+      set({ clarification: null });
+      return words ? this.correct(words) : false;
+    }
     const init = get().info?.init;
     const chosen = c?.options[option];
-    if (!c || !chosen || !init) return false;
+    if (!c || !chosen?.program || !init) return false;
     const r = resolveProgram(chosen.program, init);
     if (!r.ok) {
       pushNotice('error', 'That reading no longer fits the table; type the instruction again.');
@@ -116,7 +147,7 @@ export class InstructionFlow {
 
   private async runProgram(req: ProgramRequest, autorun: boolean): Promise<boolean> {
     this.host.pause();
-    set({ program: req, instruction: req.text });
+    set({ program: req, instruction: req.text, interventions: [] });
     await this.host.load();
     if (autorun) await this.host.run();
     return true;

@@ -6,7 +6,7 @@ import type { SceneDescription } from '../../sim/sceneDescription';
 import { DEFAULT_TASK, isTaskId } from '../../sim/tasks';
 import type { Backend } from '../../workers/policyProtocol';
 import type { PolicySource, SimEvent, StepRecord } from '../../workers/protocol';
-import { isTerminal } from '../../workers/protocol';
+import { isTerminal, type InterventionReply } from '../../workers/protocol';
 import { dispatchRun, displayStatus, pushNotice, useEpisodeStore } from '../episodeStore';
 import { executionRequest, usePolicyStore, type ExecutionSettings } from '../policyStore';
 import { DragControl, type DragState } from './dragControl';
@@ -25,7 +25,7 @@ import { UrlSync } from './urlSync';
 // the run state is the state machine in runState.ts. The control loop itself runs in the sim worker.
 
 const set = useEpisodeStore.setState;
-const NO_PROGRAM = { program: null, understood: null, clarification: null };
+const NO_PROGRAM = { program: null, understood: null, clarification: null, interventions: [] };
 const get = useEpisodeStore.getState;
 const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
@@ -74,6 +74,7 @@ export class EpisodeSession {
       run: () => this.run(),
       pause: () => this.pause(),
       setTask: (t) => this.setTask(t),
+      intervene: (text) => this.intervene(text),
     });
   }
 
@@ -99,7 +100,7 @@ export class EpisodeSession {
     const link = this.url.parse(search);
     for (const w of link.warnings) pushNotice('warning', w);
     const { taskId, instruction, autorun, parseAfterLoad } = this.instructions.fromLink(link);
-    set({ taskId, seed: link.seed, perturb: link.perturb, instruction, instructionDraft: link.instruction, policy: link.policy, modelAvailable: true });
+    set({ taskId, seed: link.seed, perturb: link.perturb, interventions: link.interventions.map((i) => ({ ...i, message: '' })), instruction, instructionDraft: link.instruction, policy: link.policy, modelAvailable: true });
     // The model loads in its worker while the simulator starts when it is the policy; when the expert is,
     // the model follows once the episode is on screen, so the two do not compete for the CPU at start-up.
     let modelLoad: Promise<void> | null = link.policy === 'model' ? this.loadModel() : null;
@@ -163,7 +164,17 @@ export class EpisodeSession {
     // Anything from before the latest load (a step still in flight at reset) is stale.
     if (e.epoch !== this.epoch) return;
     if (e.type === 'record') this.recording.add(e.record);
-    else {
+    else if (e.type === 'intervention') {
+      const s = get();
+      const known = s.interventions.some((i) => i.step === e.step && i.text === e.text);
+      // The plan under the instruction box follows the new goals (the parse of the first words is history).
+      set({
+        interventions: known ? s.interventions : [...s.interventions, { step: e.step, text: e.text, message: e.message }].sort((a, b) => a.step - b.step),
+        ...(s.info ? { info: { ...s.info, goals: e.goals, ...(e.sentence !== undefined ? { text: e.sentence } : {}) } } : {}),
+        understood: null,
+      });
+      this.url.update();
+    } else {
       if (e.phase === 'awaiting') usePolicyStore.setState({ awaiting: e.step });
       else if (usePolicyStore.getState().awaiting !== null) usePolicyStore.setState({ awaiting: null });
       dispatchRun({ type: 'phase', phase: e.phase });
@@ -219,7 +230,7 @@ export class EpisodeSession {
   private async loadNow(): Promise<void> {
     // (load() already waited for the previous load or branch.)
     if (this.restartingSim) await this.restartingSim;
-    const { taskId, seed, instruction, policy, program, perturb } = get();
+    const { taskId, seed, instruction, policy, program, perturb, interventions } = get();
     if (!isTaskId(taskId)) {
       pushNotice('error', `There is no task "${taskId}"; showing ${DEFAULT_TASK} instead.`);
       set({ taskId: DEFAULT_TASK });
@@ -230,7 +241,7 @@ export class EpisodeSession {
     usePolicyStore.setState({ awaiting: null });
     try {
       const execution = executionRequest(usePolicyStore.getState().execution);
-      const res = await this.sim.call((api) => api.load({ taskId, seed, instruction: instruction || undefined, policy, execution, ...(program ? { program } : {}), ...(perturb.length ? { perturb } : {}) }));
+      const res = await this.sim.call((api) => api.load({ taskId, seed, instruction: instruction || undefined, policy, execution, ...(program ? { program } : {}), ...(perturb.length ? { perturb } : {}), ...(interventions.length ? { interventions: interventions.map(({ step, text }) => ({ step, text })) } : {}) }));
       this.epoch = res.epoch;
       const typedApplies = res.info.goals.length === 1;
       set({ info: res.info, crash: null, instructionDraft: res.info.text ?? (instruction && typedApplies ? instruction : res.info.goals[0].instruction) });
@@ -324,6 +335,20 @@ export class EpisodeSession {
     await this.load();
   }
 
+  /** A person's words to the episode under way (talk-back, src/engine/interventions.ts). */
+  async intervene(text: string): Promise<InterventionReply | null> {
+    await this.ready();
+    if (!this.sim.alive) return null;
+    // Words said while a step is under the cursor in the past apply to the live state, which is shown.
+    this.recording.goLive();
+    try {
+      return await this.sim.call<InterventionReply>((api) => api.intervene(text));
+    } catch (err) {
+      pushNotice('error', `The correction could not be applied: ${errorText(err)}`);
+      return null;
+    }
+  }
+
   /** Apply seeded robustness axes to the episode on screen (it restarts from its first state, perturbed). */
   async setPerturb(perturb: AxisSetting[]): Promise<void> {
     this.pause();
@@ -404,6 +429,8 @@ export class EpisodeSession {
     this.loadDone = branching.then(() => undefined);
     const r = await branching;
     if (!r) return;
+    // Corrections said after the branch step belonged to the future that was left.
+    set({ interventions: get().interventions.filter((i) => i.step <= k) });
     this.recording.branch(k, r);
     dispatchRun({ type: 'live' });
   }

@@ -11,7 +11,7 @@ export class UrlSync {
 
   private query(): string {
     const s = useEpisodeStore.getState();
-    return buildQuery({ task: s.taskId, seed: s.seed, instruction: s.instruction, policy: s.policy, perturb: s.perturb });
+    return buildQuery({ task: s.taskId, seed: s.seed, instruction: s.instruction, policy: s.policy, perturb: s.perturb, interventions: s.interventions });
   }
 
   update(): void {
