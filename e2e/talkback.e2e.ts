@@ -73,3 +73,28 @@ test('talk-back: an addition extends the plan, and "stop" stops the robot', asyn
   assertEqual(await page.getByTestId('intervention-item').count(), 2, 'both are listed');
   await t.shot(page, 'talkback-stop');
 });
+
+test('talk-back: the plan editor reorders and deletes remaining steps mid-run, and the run follows', async (t) => {
+  const page = await t.open('?task=long/three_step&seed=2&policy=expert');
+  await waitForReady(page);
+  for (let k = 0; k < 5; k++) {
+    await page.getByTestId('step-button').click();
+    await waitForStep(page, k + 1);
+  }
+  const kinds = () => page.evaluate(() => window.__vla!.state().info!.goals.map((g) => (g.atom.kind === 'place' ? `${g.atom.cube}>${g.atom.target}` : g.atom.kind)));
+  assertEqual(JSON.stringify(await kinds()), JSON.stringify(['red_cube>blue_bowl', 'green_cube>plate', 'press_button']), 'the task program');
+  // Move "green cube on the plate" after the button.
+  await page.getByTestId('program-step-down').nth(1).click();
+  await page.waitForFunction(() => window.__vla!.state().interventions.length === 1, null, { timeout: 30_000 });
+  assertEqual(JSON.stringify(await kinds()), JSON.stringify(['red_cube>blue_bowl', 'press_button', 'green_cube>plate']), 'reordered');
+  // Delete it.
+  await page.getByTestId('program-step-delete').nth(2).click();
+  await page.waitForFunction(() => window.__vla!.state().interventions.length === 2, null, { timeout: 30_000 });
+  assertEqual(JSON.stringify(await kinds()), JSON.stringify(['red_cube>blue_bowl', 'press_button']), 'deleted');
+  await setSpeed(page, 'Infinity');
+  await page.getByTestId('run-button').click();
+  const end = await waitForEnd(page, 240_000);
+  assertEqual(end.status, 'success', `the edited program was carried out (${end.reason ?? ''})`);
+  assertEqual(new URL(page.url()).searchParams.getAll('at').length, 2, 'the link carries both edits');
+  await t.shot(page, 'talkback-plan-edit');
+});

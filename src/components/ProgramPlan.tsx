@@ -1,20 +1,21 @@
 import { describeResolved } from '../language/program';
+import { AddStep, StepControls } from './PlanEditor';
 import { useSession } from '../state/session/context';
 import { useEpisodeStore } from '../state/episodeStore';
 
-// What was understood from a typed instruction, before anything moves: the program as numbered steps (the
-// current one marked while it runs), the words that were not understood, and what the policy reads for each
-// step. Under it, when the words allow several readings, the question and one button per reading.
+// The program of the episode on screen, before anything moves and while it runs: numbered steps (the
+// current one marked), the words that were not understood, what the policy reads for each step, and the
+// controls that edit the remaining steps (src/components/PlanEditor.tsx). Under it, when the words allow
+// several readings, the question and one button per reading.
 
 export function ProgramPlan() {
   const understood = useEpisodeStore((s) => s.understood);
   const goals = useEpisodeStore((s) => s.info?.goals ?? null);
-  const text = useEpisodeStore((s) => s.info?.text ?? null);
   const current = useEpisodeStore((s) => s.live?.outcome.goalIndex ?? 0);
   const completed = useEpisodeStore((s) => s.live?.outcome.completed ?? 0);
   const policy = useEpisodeStore((s) => s.policy);
-  if (!goals || text === null) return null;
-  // A named multi-step task has no parse behind it: its program is its goals.
+  if (!goals) return null;
+  // A named task has no parse behind it: its program is its goals (one step, or a long task's or chain's).
   const steps = understood?.steps ?? goals.map((g) => ({ text: g.instruction, label: describeResolved(g.atom) }));
   const count = steps.length === 1 ? 'one step' : `${steps.length} steps`;
   return (
@@ -29,10 +30,12 @@ export function ProgramPlan() {
             title={policy === 'model' ? `the policy reads: “${goals[i]?.instruction ?? s.text}”` : undefined}
           >
             <span className="program-step-label">{s.label}</span>
+            {i >= current && <StepControls index={i - current} count={steps.length - current} />}
             {policy === 'model' && <span className="program-step-reads">the policy reads “{goals[i]?.instruction ?? s.text}”</span>}
           </li>
         ))}
       </ol>
+      <AddStep />
       {understood && understood.unknownWords.length > 0 && (
         <span className="program-unknown" data-testid="program-unknown">
           not understood, ignored: {understood.unknownWords.map((w) => `“${w}”`).join(', ')}

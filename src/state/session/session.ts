@@ -335,6 +335,11 @@ export class EpisodeSession {
     await this.load();
   }
 
+  /** A correction from the plan editor or the box: applied, asked about, or refused with a notice. */
+  correct(text: string): Promise<boolean> {
+    return this.instructions.correct(text);
+  }
+
   /** A person's words to the episode under way (talk-back, src/engine/interventions.ts). */
   async intervene(text: string): Promise<InterventionReply | null> {
     await this.ready();
