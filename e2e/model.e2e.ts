@@ -105,7 +105,17 @@ test('model: approval mode waits for Accept or Enter; k and ACT ensembling chang
   await page.keyboard.press('Enter');
   await page.waitForFunction(() => window.__vla!.controller.policyState().awaiting === 8, null, { timeout: 30_000 });
   assertEqual((await state(page)).step, 8, 'Enter accepts too');
+  // Reject: nothing executes, the model is asked again at step 8; then accept only the first 2 steps.
   await page.getByTestId('reject-button').click();
+  await page.getByTestId('approval-item').filter({ hasText: 'rejected' }).waitFor({ timeout: 30_000 });
+  await page.waitForFunction(() => window.__vla!.controller.policyState().awaiting === 8, null, { timeout: 30_000 });
+  await page.waitForTimeout(1000);
+  assertEqual((await state(page)).step, 8, 'a rejected prediction executes nothing');
+  await page.getByTestId('partial-steps').selectOption('2');
+  await page.getByTestId('approve-partial').click();
+  await page.waitForFunction(() => window.__vla!.controller.policyState().awaiting === 10, null, { timeout: 30_000 });
+  assertEqual((await state(page)).step, 10, 'accepting the first 2 steps executes 2, then the model is asked again');
+  await page.getByTestId('stop-button').click();
   await page.waitForFunction(() => !window.__vla!.state().playing);
   assertEqual((await policyState(page)).awaiting, null, 'Stop withdraws the approval request');
 

@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import { describeSubtask } from '../sim/reasoning';
 import { useSession } from '../state/session/context';
 import { useEpisodeStore } from '../state/episodeStore';
@@ -55,6 +56,7 @@ export function ApprovalBar() {
   const awaiting = usePolicyStore((s) => s.awaiting);
   const k = usePolicyStore((s) => (s.execution.kind === 'chunk' ? s.execution.k : 1));
   const live = useEpisodeStore((s) => s.live);
+  const [partial, setPartial] = useState(1);
   if (awaiting === null || !live || live.step !== awaiting) return null;
   const d = live.decision;
   const extras = modelExtras(d);
@@ -75,7 +77,24 @@ export function ApprovalBar() {
       <button type="button" className="button primary" data-testid="approve-button" onClick={() => controller.approve()}>
         Accept <kbd>Enter</kbd>
       </button>
-      <button type="button" className="button" data-testid="reject-button" onClick={() => controller.pause()} title="Stop here without executing (the plan stays on screen)">
+      {k > 1 && (
+        <label className="approve-partial" title="Execute only the first steps of this prediction (the ghost path's first points), then ask the model again">
+          <select data-testid="partial-steps" value={partial} onChange={(e) => setPartial(Number(e.target.value))} aria-label="How many steps to execute">
+            {Array.from({ length: k - 1 }, (_, i) => i + 1).map((n) => (
+              <option key={n} value={n}>
+                first {n}
+              </option>
+            ))}
+          </select>
+          <button type="button" className="button" data-testid="approve-partial" onClick={() => controller.approve(partial)}>
+            Accept part
+          </button>
+        </label>
+      )}
+      <button type="button" className="button" data-testid="reject-button" onClick={() => controller.reject()} title="Execute nothing of this prediction; the model is asked again here (edit the plan to change what it does)">
+        Reject
+      </button>
+      <button type="button" className="button" data-testid="stop-button" onClick={() => controller.pause()} title="Stop here without executing (the plan stays on screen)">
         Stop
       </button>
     </div>

@@ -69,12 +69,17 @@ export function Clarification() {
 /** What a person said during the episode, at which step, and what it did (talk-back). */
 export function InterventionList() {
   const said = useEpisodeStore((s) => s.interventions);
-  if (!said.length) return null;
+  const answers = useEpisodeStore((s) => s.approvals);
+  if (!said.length && !answers.length) return null;
+  const items = [
+    ...said.map((i) => ({ step: i.step, key: `c${i.step}:${i.text}`, testId: 'intervention-item', text: `“${i.text}”${i.message ? ` → ${i.message}` : ''}` })),
+    ...answers.map((a, k) => ({ step: a.step, key: `a${k}`, testId: 'approval-item', text: `the prediction ${a.what}` })),
+  ].sort((a, b) => a.step - b.step);
   return (
-    <ol className="intervention-list" data-testid="intervention-list" aria-label="Corrections said during this episode">
-      {said.map((i) => (
-        <li key={`${i.step}:${i.text}`} data-testid="intervention-item">
-          <span className="mono">step {i.step}</span> “{i.text}”{i.message ? ` → ${i.message}` : ''}
+    <ol className="intervention-list" data-testid="intervention-list" aria-label="What a person said and decided during this episode">
+      {items.map((i) => (
+        <li key={i.key} data-testid={i.testId}>
+          <span className="mono">step {i.step}</span> {i.text}
         </li>
       ))}
     </ol>

@@ -17,8 +17,12 @@ export interface Predictor {
   predict(obs: Observation): Promise<Prediction>;
 }
 
-/** Asked before the first action of every new prediction executes; false holds the step. */
-export type ApprovalHook = (step: number, decision: PolicyDecision) => Promise<boolean>;
+/**
+ * Asked before the first action of every new prediction executes: true runs it as the execution mode says,
+ * a number runs only that many of its actions before the model is asked again (partial acceptance), false
+ * holds the step.
+ */
+export type ApprovalHook = (step: number, decision: PolicyDecision) => Promise<boolean | number>;
 
 export class ChunkedPolicy implements StepPolicy {
   readonly needsImages = true;
@@ -28,6 +32,8 @@ export class ChunkedPolicy implements StepPolicy {
   private latest: { step: number; decision: PolicyDecision } | null = null;
   /** Set in approval mode. */
   approval: ApprovalHook | null = null;
+  /** A partially accepted chunk: the model is asked again at this step, whatever the mode says. */
+  private replanAt: number | null = null;
 
   constructor(private readonly predictor: Predictor, mode: ExecutionMode) {
     this.scheduler = new ActionScheduler(mode);
@@ -41,6 +47,14 @@ export class ChunkedPolicy implements StepPolicy {
     this.scheduler.reset();
     this.instruction = null;
     this.latest = null;
+    this.replanAt = null;
+  }
+
+  /** A person rejected the prediction in hand: it is dropped, and the model is asked again at this state. */
+  discard(): void {
+    this.scheduler.reset();
+    this.latest = null;
+    this.replanAt = null;
   }
 
   /** A new execution mode; a prediction made at `liveStep` stays valid under it. */
@@ -56,6 +70,10 @@ export class ChunkedPolicy implements StepPolicy {
       this.instruction = obs.instruction;
     }
     let fresh = false;
+    if (this.replanAt !== null && obs.step >= this.replanAt) {
+      this.scheduler.reset();
+      this.replanAt = null;
+    }
     if (this.scheduler.needsInference(obs.step)) {
       if (!obs.images) return { action: [], decision: null, fault: 'the model needs camera images and none could be rendered' };
       const p = await this.predictor.predict(obs);
@@ -70,8 +88,13 @@ export class ChunkedPolicy implements StepPolicy {
     return { action, decision: continuation(latest.decision, obs.step - latest.step), fresh };
   }
 
-  gate(step: number, decided: PolicyStep): Promise<boolean> {
-    if (!decided.fresh || !this.approval || !decided.decision) return Promise.resolve(true);
-    return this.approval(step, decided.decision);
+  async gate(step: number, decided: PolicyStep): Promise<boolean> {
+    if (!decided.fresh || !this.approval || !decided.decision) return true;
+    const verdict = await this.approval(step, decided.decision);
+    if (typeof verdict === 'number') {
+      this.replanAt = step + Math.max(1, Math.floor(verdict));
+      return true;
+    }
+    return verdict;
   }
 }

@@ -57,6 +57,8 @@ export interface EpisodeState {
    * did. The link carries them (`at=<step>:<words>`), so it replays the episode with them.
    */
   interventions: Array<{ step: number; text: string; message: string }>;
+  /** A person's answers to the model's predictions in approval mode, in order. */
+  approvals: Array<{ step: number; what: string }>;
   /** The typed instruction has several readings here: the person picks one. */
   clarification: {
     text: string;
@@ -81,6 +83,7 @@ export const useEpisodeStore = create<EpisodeState>(() => ({
   seed: 0,
   perturb: [],
   interventions: [],
+  approvals: [],
   instruction: '',
   instructionDraft: '',
   policy: 'expert',

@@ -161,7 +161,10 @@ export interface SimWorkerApi {
    * Its record arrives as an event, like every other. */
   step(): Promise<number | null>;
   /** Accept the prediction waiting for approval; false when none waits. */
-  approve(): boolean;
+  /** Accept the waiting prediction (`steps`: only its first steps, then ask again). */
+  approve(steps?: number): boolean;
+  /** Reject it: nothing executes, the model is asked again at this state. */
+  reject(): Promise<boolean>;
   /** A person's words while the episode runs or waits: applied at the current state (talk-back). */
   intervene(text: string): Promise<InterventionReply>;
   setExecution(req: ExecutionRequest): void;

@@ -97,7 +97,7 @@ export class SimSession {
   private readonly model: ChunkedPolicy;
   private predictor: RemotePredictor | Predictor | null = null;
   private predictorWaiters: (() => void)[] = [];
-  private approval: { step: number; resolve: (ok: boolean) => void } | null = null;
+  private approval: { step: number; resolve: (verdict: boolean | number) => void } | null = null;
   /** Steps that may pass the approval gate without asking (a person pressed Step). */
   private preApproved = 0;
 
@@ -332,7 +332,7 @@ export class SimSession {
     if (!req.approval) this.answerApproval(true);
   }
 
-  private askApproval(step: number): Promise<boolean> {
+  private askApproval(step: number): Promise<boolean | number> {
     if (this.preApproved > 0) {
       this.preApproved -= 1;
       return Promise.resolve(true);
@@ -343,17 +343,42 @@ export class SimSession {
     });
   }
 
-  private answerApproval(ok: boolean): boolean {
+  private answerApproval(verdict: boolean | number): boolean {
     const a = this.approval;
     if (!a) return false;
     this.approval = null;
-    a.resolve(ok);
-    if (ok) this.emitPhase(this.playing ? 'running' : 'idle');
+    a.resolve(verdict);
+    if (verdict !== false) this.emitPhase(this.playing ? 'running' : 'idle');
     return true;
   }
 
-  approve(): boolean {
-    return this.answerApproval(true);
+  /** Accept the waiting prediction; `steps` runs only its first `steps` actions, then the model is asked again. */
+  approve(steps?: number): boolean {
+    return this.answerApproval(steps !== undefined && Number.isInteger(steps) && steps >= 1 ? steps : true);
+  }
+
+  /**
+   * Reject the waiting prediction: nothing of it executes, it is dropped, and the model is asked again at
+   * this state (the new prediction waits for approval in turn; the person may edit the plan meanwhile).
+   */
+  async reject(): Promise<boolean> {
+    const loop = this.loop;
+    if (!this.approval || !loop) return false;
+    const wasPlaying = this.playing;
+    this.stop();
+    while (this.busy) await this.busy;
+    if (loop !== this.loop || loop.done) return false;
+    this.model.discard();
+    const run = loop.redecide();
+    this.busy = run;
+    try {
+      await run;
+    } finally {
+      if (this.busy === run) this.busy = null;
+    }
+    if (wasPlaying) this.play(this.speed);
+    else this.emitPhase('idle');
+    return true;
   }
 
   /**

@@ -246,6 +246,7 @@ export class EpisodeSession {
       const typedApplies = res.info.goals.length === 1;
       set({ info: res.info, crash: null, instructionDraft: res.info.text ?? (instruction && typedApplies ? instruction : res.info.goals[0].instruction) });
       this.recording.start(res.record);
+      set({ approvals: [] });
       dispatchRun({ type: 'loaded' });
       this.url.update();
     } catch (err) {
@@ -282,10 +283,27 @@ export class EpisodeSession {
   }
 
   /** Accept the model's prediction waiting for approval (approval mode). */
-  approve(): boolean {
-    if (usePolicyStore.getState().awaiting === null || !this.sim.alive) return false;
-    void this.sim.api.approve();
+  /** Accept the prediction waiting for approval; `steps` executes only its first steps (partial). */
+  approve(steps?: number): boolean {
+    const at = usePolicyStore.getState().awaiting;
+    if (at === null || !this.sim.alive) return false;
+    void this.sim.api.approve(steps);
+    this.noteDecision(at, steps ? `accepted the first ${steps} step${steps > 1 ? 's' : ''}` : 'accepted');
     return true;
+  }
+
+  /** Reject it: nothing executes, the model is asked again here (edit the plan meanwhile to change it). */
+  reject(): boolean {
+    const at = usePolicyStore.getState().awaiting;
+    if (at === null || !this.sim.alive) return false;
+    void this.sim.api.reject();
+    this.noteDecision(at, 'rejected; the model is asked again');
+    return true;
+  }
+
+  /** Approval answers are listed with the corrections (they are not carried by the link yet). */
+  private noteDecision(step: number, what: string): void {
+    set({ approvals: [...get().approvals, { step, what }] });
   }
 
   setExecution(patch: Partial<ExecutionSettings>): void {
