@@ -7,6 +7,9 @@ import type { Vec3 } from './math';
 import { CUBES, type CubeName, type ObjectName } from './vocab';
 import { ALIASES, AXES, AXIS_INFO, levelOf, parseAxes, type AxisName, type AxisSetting, type Level } from './axes';
 
+// Slightly over ~400 lines on purpose: planning, the start-state changes and the in-episode driver share one
+// plan type and its validity rules; src/sim/axes.ts holds the names and levels apart.
+//
 // Seeded perturbations along the robustness axes (src/sim/axes.ts). Every number is drawn from the episode
 // seed (and the task id), so an episode with the same seed and axis levels is the same episode. Physical
 // axes act on the simulation here; the pixel axes (camera, lighting, background, sensor noise, the

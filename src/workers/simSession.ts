@@ -25,7 +25,7 @@ import { describeProgram } from '../language/program';
 import { RemotePredictor } from './remotePredictor';
 
 // Longer than ~400 lines on purpose: it is the app's one host of the episode loop, and its parts (loading,
-// pacing, approval, branching, drags) share the loop, the history and the epoch; split, each would need them all.
+// pacing, approval, corrections, perturbations, branching, drags) share the loop, the history and the epoch; split, each would need them all.
 
 // The app's host of the episode loop (src/engine/episodeLoop.ts), as a plain class so it runs (and is
 // tested) in Node exactly as in the sim worker. It supplies what only the app has: pacing at the chosen
