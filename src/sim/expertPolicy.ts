@@ -19,8 +19,11 @@ export interface Decision {
 export class ExpertPolicy {
   private state: ExpertState = initialExpertState();
   private goalIndex = -1;
-  /** The goal being pursued: a person's correction replaces it at the same index (Episode.replaceGoals). */
-  private goal: object | null = null;
+  /**
+   * What the goal being pursued asks for: a person's correction replaces it at the same index
+   * (Episode.replaceGoals). A value, not the goal object, so a cloned expert (a branch) still knows its goal.
+   */
+  private goal: string | null = null;
   private prevGrip = -1;
   private retries = 0;
   private disengage = 0;
@@ -70,11 +73,12 @@ export class ExpertPolicy {
   }
 
   decide(ep: Episode): Decision {
-    if (ep.goalIndex !== this.goalIndex || ep.goal !== this.goal) {
+    const goal = JSON.stringify(ep.goal.atom);
+    if (ep.goalIndex !== this.goalIndex || goal !== this.goal) {
       // A new goal mid-plan (a person's correction) starts from wherever the hand is, like the next goal.
       const replaced = ep.goalIndex === this.goalIndex && this.goal !== null;
       this.goalIndex = ep.goalIndex;
-      this.goal = ep.goal;
+      this.goal = goal;
       // A goal can be met mid-motion (a drawer counts as open while the hand still holds its handle, a
       // cube counts as placed as soon as the fingers open around it): let go and back off to a safe
       // height before starting the next plan, or its first gripper command may close on that object.
