@@ -91,6 +91,8 @@ describe('each axis changes what it says and nothing else', () => {
     const pixels = parseAxes('camera:3,lighting:3,background:3,sensor_noise:3');
     const r = await runEpisode(env, 'goal/red_on_plate', 1_000_030, expertStepPolicy(), pixels);
     expect({ ...r, wall_ms: 0, events: [] }).toEqual({ ...clean, wall_ms: 0, events: [] });
+    // They change nothing in the simulation, so their events are the only place that says what they did.
+    for (const a of ['camera:', 'lighting:', 'background:', 'sensor_noise:']) expect(r.events.some((e) => e.startsWith(a)), a).toBe(true);
     expect(sameBits(qposOf(env), q)).toBe(true);
     const plan = planPerturbations(pixels, spec('goal/red_on_plate', 1_000_030));
     expect(plan.camera!.fovScale).not.toBe(1);
