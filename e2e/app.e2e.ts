@@ -92,7 +92,7 @@ test('step runs exactly one control step; pause stops a running episode', async 
   await page.waitForFunction(() => window.__vla!.state().live?.step === 2);
   await page.waitForTimeout(500);
   assertEqual((await state(page)).step, 2, 'two clicks, two steps');
-  assert((await statusText(page)).includes('idle'), 'stepping leaves the episode paused (idle)');
+  assert((await statusText(page)).startsWith('paused'), `stepping leaves the episode paused: "${await statusText(page)}"`);
 
   // A five-instruction chain at quarter speed runs for minutes: however busy the machine, the episode is
   // still going when the pause lands, so what is asserted is the pause, not how fast anything ran.
@@ -108,7 +108,8 @@ test('step runs exactly one control step; pause stops a running episode', async 
   const later = await state(page);
   assertEqual(later.step, paused, 'no steps after pause');
   assertEqual(later.status, 'running', 'the episode itself is not over');
-  assert((await statusText(page)).includes('idle'), `paused status: "${await statusText(page)}"`);
+  // The word says paused, not idle: the episode is under way and nothing moves (issue #17's defect).
+  assert((await statusText(page)).startsWith('paused'), `paused status: "${await statusText(page)}"`);
   await t.shot(page, 'paused');
 });
 

@@ -11,10 +11,10 @@ function StatusPill() {
   const run = useEpisodeStore((s) => s.run);
   const crash = useEpisodeStore((s) => s.crash);
   const status = displayStatus({ live, run, crash });
-  const word = status === 'paused' ? 'idle' : status;
+  const word = status;
   const reason = crash ?? live?.outcome.reason ?? null;
   let detail = '';
-  if (status === 'paused') detail = `paused at step ${live?.step ?? 0}`;
+  if (status === 'paused') detail = `at step ${live?.step ?? 0}`;
   else if (status === 'idle') detail = 'ready — press Run';
   else if (status === 'loading') detail = live ? 'loading the episode…' : 'starting the simulator…';
   else if (status === 'awaiting approval') detail = `step ${live?.step ?? 0}: accept the plan or stop`;
