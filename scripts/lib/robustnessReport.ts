@@ -23,18 +23,10 @@ export {
 
 export type EpisodeOutcome = Omit<RobustnessEpisode, 'link'>;
 
-export interface RobustnessMeta {
-  policy: string;
-  model: string | null;
-  suite: string;
-  seed: number;
-  trials: number;
-  execution?: string | null;
-  reading?: string | null;
-  /** ISO 8601; now when not given (tests pass one so the output is fixed). */
+/** What a sweep says about itself: the report's own header fields; `created` defaults to now (tests pass one). */
+export type RobustnessMeta = Pick<RobustnessReport, 'policy' | 'model' | 'suite' | 'seed' | 'trials' | 'execution' | 'reading' | 'wall_s'> & {
   created?: string;
-  wall_s: number;
-}
+};
 
 export function buildRobustnessReport(
   meta: RobustnessMeta,
