@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { ALIASES, AXES, parseAxes, type AxisSetting } from '../../src/sim/axes';
 import { EVAL_SUITES, sourcesInSuite, type EvalSuite } from '../../src/engine/catalog';
-import { OPEN_SPLITS } from '../../src/language/openTasks';
+import { OPEN_SPLITS, WORDINGS, type Wording } from '../../src/language/openTasks';
 import { TASKS, type TaskDef } from '../../src/sim/tasks';
 import { UsageError } from './cli';
 import { POLICY_READINGS, type PolicyReading } from '../../src/engine/types';
@@ -14,8 +14,8 @@ import { EVAL_SEED_START } from '../../src/sim/seeds';
 export { EVAL_SEED_START };
 export const POLICIES = ['expert', 'model'] as const;
 
-export const USAGE = `usage: npm run eval -- --suite <${[...EVAL_SUITES, 'all'].join('|')}> [--split ${OPEN_SPLITS.join('|')}] [--task ID[,ID...]] [--trials N] [--seed S]
-                      [--policy <${POLICIES.join('|')}>] [--model DIR] [--execution chunk:K|ensemble[:M]] [--reading step|sentence] [--interventions none|switch]
+export const USAGE = `usage: npm run eval -- --suite <${[...EVAL_SUITES, 'all'].join('|')}> [--split ${OPEN_SPLITS.join('|')}] [--wording sampled|canonical] [--task ID[,ID...]] [--trials N] [--seed S]
+                      [--policy <${POLICIES.join('|')}>] [--model DIR] [--execution chunk:K|ensemble[:M]] [--reading step|sentence] [--interventions none|switch|swap]
                       [--perturb NAME[,NAME...]] [--out FILE.json]
                       [--via <node|browser>] [--workers K] [--dist DIR] [--no-build]
 
@@ -25,7 +25,9 @@ export const USAGE = `usage: npm run eval -- --suite <${[...EVAL_SUITES, 'all'].
 
   --suite open      the compositional suite (docs/language.md): each seed samples a layout, a program of 1-5
                     atoms and a wording; --split train|heldout|all (default all) picks which compositions and
-                    wordings; the report adds success by program length and by atom type
+                    wordings; the report adds success by program length and by atom type; --wording
+                    canonical says each sampled program in one fixed wording instead (same seeds, same
+                    layouts), to compare with the sampled wordings
 
   --policy expert   the scripted expert; runs in Node by default (--via node), or in the headless runner page
   --policy model    a learned policy (default --model public/models/vla-small); runs in the browser runner
@@ -37,7 +39,9 @@ export const USAGE = `usage: npm run eval -- --suite <${[...EVAL_SUITES, 'all'].
                     whole sentence as said, for the model to sequence itself)
   --interventions   switch: at a step drawn from the seed (10-40) the person says "actually ..." with another
                     goal (another cube, the other place or fixture); success is the new goal, and the report
-                    says how often the abandoned goal was achieved anyway (docs/interventions.md)
+                    says how often the abandoned goal was achieved anyway (docs/interventions.md); swap: the
+                    same other goal said before the first step, on the same layout (does the policy follow
+                    the words, or the layout it was trained on?)
   --perturb         seeded perturbations, axis:level (levels 1-3; docs/robustness.md): ${AXES.join(', ')};
                     the older names ${Object.keys(ALIASES).join(', ')} are aliases of one axis level each
   --workers K       episodes in parallel (worker threads in Node, pages in the browser); default 1
@@ -89,6 +93,7 @@ export function parseEvalArgs(argv: string[]): EvalOptions {
       options: {
         suite: { type: 'string' },
         split: { type: 'string' },
+        wording: { type: 'string' },
         task: { type: 'string' },
         trials: { type: 'string', default: '10' },
         seed: { type: 'string', default: String(EVAL_SEED_START) },
@@ -121,7 +126,10 @@ export function parseEvalArgs(argv: string[]): EvalOptions {
   if (values.split !== undefined && suite !== 'open') throw new UsageError('--split only applies to --suite open');
   const split = suite === 'open' ? (values.split ?? 'all') : null;
   if (split !== null && !(OPEN_SPLITS as readonly string[]).includes(split)) throw new UsageError(`unknown split "${split}". Valid splits: ${OPEN_SPLITS.join(', ')}`);
-  let tasks = sourcesInSuite(suite, split ?? 'all');
+  if (values.wording !== undefined && suite !== 'open') throw new UsageError('--wording only applies to --suite open');
+  const wording = (values.wording ?? 'sampled') as Wording;
+  if (!WORDINGS.includes(wording)) throw new UsageError(`unknown wording "${values.wording}". Valid: ${WORDINGS.join(', ')}`);
+  let tasks = sourcesInSuite(suite, split ?? 'all', wording);
   if (values.task) {
     const ids = values.task.split(',').map((s) => s.trim()).filter(Boolean);
     for (const id of ids) {

@@ -85,7 +85,7 @@ export interface ReportMeta {
   execution: string | null;
   /** What the model read during multi-step instructions (step or sentence), null for the expert. */
   reading?: string | null;
-  /** 'switch' when each episode had one switched instruction (docs/interventions.md). */
+  /** 'switch' (one switched instruction mid-episode) or 'swap' (one before the first step); docs/interventions.md. */
   interventions?: string;
   backend: string;
   seed: number;
@@ -188,7 +188,7 @@ export function buildReport(meta: ReportMeta, taskOrder: { id: string; suite: st
   }
   const openResults = results.filter((r) => r.atoms);
   if (openResults.length) report.open = openSummary(openResults);
-  if (meta.interventions === 'switch') report.switch = switchSummary(results);
+  if (meta.interventions === 'switch' || meta.interventions === 'swap') report.switch = switchSummary(results);
   return report;
 }
 
@@ -241,7 +241,9 @@ export function formatTable(report: EvalReport, color = false): string {
   }
   if (report.switch) {
     const s = report.switch;
-    lines.push(`switched instructions: ${s.switched} of ${s.episodes} episodes switched (${s.not_switched} over before the switch step or not applicable); new goal achieved ${s.new_goal_success}/${s.switched} (${pct(s.new_goal_rate)}); abandoned goal achieved anyway ${s.abandoned_achieved}/${s.switched} (${pct(s.abandoned_rate)})`);
+    const swapped = report.interventions === 'swap';
+    if (swapped) lines.push(`swapped instructions (said before the first step, same layouts): ${s.switched} of ${s.episodes} swapped; swapped goal achieved ${s.new_goal_success}/${s.switched} (${pct(s.new_goal_rate)}); original goal achieved by accident ${s.abandoned_achieved}/${s.switched} (${pct(s.abandoned_rate)})`);
+    else lines.push(`switched instructions: ${s.switched} of ${s.episodes} episodes switched (${s.not_switched} over before the switch step or not applicable); new goal achieved ${s.new_goal_success}/${s.switched} (${pct(s.new_goal_rate)}); abandoned goal achieved anyway ${s.abandoned_achieved}/${s.switched} (${pct(s.abandoned_rate)})`);
   }
   const failures = report.episodes.filter((e) => !e.success);
   if (failures.length) {

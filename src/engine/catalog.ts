@@ -1,4 +1,4 @@
-import { OPEN_TASKS } from '../language/openTasks';
+import { OPEN_TASKS, openTaskId, type Wording } from '../language/openTasks';
 import { findTask, SUITES, tasksInSuite, TASKS, type SuiteName, type TaskDef } from '../sim/tasks';
 
 // Every source of episodes by id: the twenty named tasks (src/sim/tasks.ts) and the compositional suite's
@@ -24,8 +24,8 @@ export function getEpisodeSource(id: string): TaskDef {
 }
 
 /** The tasks of a suite; 'all' is the twenty named tasks (the open suite is asked for by name). */
-export function sourcesInSuite(suite: EvalSuite | 'all', split = 'all'): TaskDef[] {
-  if (suite === 'open') return [OPEN_BY_ID.get(`open/${split}`)!];
+export function sourcesInSuite(suite: EvalSuite | 'all', split = 'all', wording: Wording = 'sampled'): TaskDef[] {
+  if (suite === 'open') return [OPEN_BY_ID.get(openTaskId(split, wording))!];
   return tasksInSuite(suite);
 }
 

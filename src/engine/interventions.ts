@@ -13,9 +13,13 @@ import { sceneOf } from '../language/scene';
 // what was said and when; reading the same words at the same state of the same seeded episode gives the
 // same program, which is what makes an episode with its interventions replay exactly from a link.
 
-/** How an evaluation intervenes: not at all, or one switched instruction per episode. */
-export type InterventionMode = 'none' | 'switch';
-export const INTERVENTION_MODES: readonly InterventionMode[] = ['none', 'switch'];
+/**
+ * How an evaluation intervenes: not at all, one switched instruction per episode mid-run ('switch',
+ * SwitchVLA style), or the instruction swapped before the first step ('swap', LIBERO-PRO's task swap: the
+ * same layout under another colour, target or fixture, to see whether the words steer the policy at all).
+ */
+export type InterventionMode = 'none' | 'switch' | 'swap';
+export const INTERVENTION_MODES: readonly InterventionMode[] = ['none', 'switch', 'swap'];
 
 export interface Intervention {
   /** The control step (record index) it was said at: it applies before the decision there. */
@@ -80,9 +84,11 @@ export function formatIntervention(i: Intervention): string {
  * other place, or another cube to the same place, or the other fixture. The episode then succeeds only if
  * the new goal is achieved; whether the abandoned goal was achieved anyway is reported beside it.
  */
-export function planSwitch(spec: EpisodeSpec, seed: number): Intervention & { abandoned: ResolvedAtom } {
+export function planSwitch(spec: EpisodeSpec, seed: number, mode: 'switch' | 'swap' = 'switch'): Intervention & { abandoned: ResolvedAtom } {
   const rng = new Rng(seed).fork(SWITCH_SALT);
-  const step = 10 + rng.int(31);
+  // The step is drawn in both modes so a swap picks the same other goal as the switch on that seed.
+  const drawn = 10 + rng.int(31);
+  const step = mode === 'swap' ? 0 : drawn;
   const first = spec.goals[0].atom;
   const colour = (c: CubeName) => c.split('_')[0];
   if (first.kind === 'place') {
@@ -113,8 +119,8 @@ export interface SwitchOutcome {
 }
 
 /** Loop hooks for a switched episode, and its outcome once the loop is over. */
-export function switchHooks(spec: EpisodeSpec, seed: number): { hooks: { interventions: Intervention[]; onIntervention(o: InterventionOutcome): void }; outcome(ep: Episode): SwitchOutcome } {
-  const sw = planSwitch(spec, seed);
+export function switchHooks(spec: EpisodeSpec, seed: number, mode: 'switch' | 'swap' = 'switch'): { hooks: { interventions: Intervention[]; onIntervention(o: InterventionOutcome): void }; outcome(ep: Episode): SwitchOutcome } {
+  const sw = planSwitch(spec, seed, mode);
   let applied = false;
   return {
     hooks: { interventions: [{ step: sw.step, text: sw.text }], onIntervention: () => (applied = true) },

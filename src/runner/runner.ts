@@ -111,7 +111,7 @@ async function runEpisode(opts: RunEpisodeOptions): Promise<RunnerEpisodeResult>
   let images: CameraImages | undefined;
 
   // This host's part of the loop: pixels through the app's renderer, the dataset rows, DART noise.
-  const sw = opts.interventions === 'switch' ? switchHooks(startSpec, opts.seed) : null;
+  const sw = opts.interventions && opts.interventions !== 'none' ? switchHooks(startSpec, opts.seed, opts.interventions) : null;
   const hooks: LoopHooks = {
     ...(sw ? sw.hooks : {}),
     reading: opts.reading,

@@ -40,7 +40,7 @@ export async function runEpisode(
   const t0 = performance.now();
   const { episode, driver, spec } = startEpisode(env, taskId, seed, perturbations);
   await policy.reset();
-  const sw = interventions === 'switch' ? switchHooks(spec, seed) : null;
+  const sw = interventions !== 'none' ? switchHooks(spec, seed, interventions) : null;
   const loop = new EpisodeLoop(episode, policy, driver, sw ? sw.hooks : {});
   try {
     await loop.begin();
