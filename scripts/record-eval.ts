@@ -1,44 +1,39 @@
-// Write an eval report (npm run eval -- --policy model --out F.json) into the model it evaluated: the
-// Evaluation section of MODEL_CARD.md and provenance.evaluation in manifest.json.
-//   npx tsx scripts/record-eval.ts runs/eval.json [public/models/vla-small]
-import { readFileSync, writeFileSync } from 'node:fs';
+// Write the reports that measured a model into it: the Evaluation section of MODEL_CARD.md (every report,
+// scripts/lib/modelCardEval.ts) and provenance.evaluation in manifest.json (the named tasks' report).
+//   npx tsx scripts/record-eval.ts all.json [open.json swap.json robustness.json ...] [public/models/vla-small]
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_EXECUTION, parseExecution } from '../src/policy/execution';
+import type { EvalReport } from './lib/evalReport';
+import { evaluationSection, isRobustness, type AnyReport } from './lib/modelCardEval';
 
-interface Report {
-  suite: string;
-  policy: string;
-  seed: number;
-  trials: number;
-  seeding?: string;
-  success_rate: number;
-  perturbations: string[];
-  tasks: { id: string; trials: number; successes: number; success_rate: number }[];
-  avg_completed_length?: number;
-  wall_s?: number;
-  execution?: string | null;
-  model_sha256?: string | null;
-}
-
-const [file, dir = 'public/models/vla-small'] = process.argv.slice(2);
-if (!file) {
-  console.error('usage: npx tsx scripts/record-eval.ts EVAL.json [MODEL_DIR]');
+const args = process.argv.slice(2);
+// The model folder is the last argument when it is a folder; every other argument is a report.
+const dir = args.length > 1 && existsSync(args[args.length - 1]) && statSync(args[args.length - 1]).isDirectory() ? args.pop()! : 'public/models/vla-small';
+if (!args.length) {
+  console.error('usage: npx tsx scripts/record-eval.ts NAMED.json [OPEN.json SWAP.json ROBUSTNESS.json ...] [MODEL_DIR]');
   process.exit(2);
 }
-const r = JSON.parse(readFileSync(file, 'utf8')) as Report;
+const reports = args.map((f) => ({ file: f, r: JSON.parse(readFileSync(f, 'utf8')) as AnyReport }));
 const manPath = join(dir, 'manifest.json');
 const manifest = JSON.parse(readFileSync(manPath, 'utf8'));
+for (const { file, r } of reports) {
+  if (r.policy !== 'model') throw new Error(`${file} evaluates policy "${r.policy}", not the model`);
+  // Reports from before the field existed carry no hash; a report that has one must be of this very model.
+  const sha = isRobustness(r) ? null : r.model_sha256;
+  if (sha && sha !== manifest.model_sha256) {
+    throw new Error(`${file} evaluated model.onnx ${sha.slice(0, 12)}…, but ${dir} holds ${String(manifest.model_sha256).slice(0, 12)}…`);
+  }
+}
+const named = reports.map(({ r }) => r).find((r): r is EvalReport => !isRobustness(r) && !r.open && !r.switch);
+if (!named) throw new Error('the first kind of report, the named tasks (npm run eval -- --suite all ...), is missing');
 // Reports written before --execution existed ran the default.
-const execution = r.execution ? parseExecution(r.execution) : DEFAULT_EXECUTION;
+const execution = named.execution ? parseExecution(named.execution) : DEFAULT_EXECUTION;
 const executionText =
   execution.kind === 'chunk'
     ? `chunk execution: the first ${execution.k} of each ${manifest.action.chunk_length}-step chunk, then re-plan`
     : `ACT temporal ensembling (m = ${execution.m})`;
-if (r.policy !== 'model') throw new Error(`${file} evaluates policy "${r.policy}", not the model`);
-// Reports from before the field existed carry no hash; a report that has one must be of this very model.
-if (r.model_sha256 && r.model_sha256 !== manifest.model_sha256) {
-  throw new Error(`${file} evaluated model.onnx ${r.model_sha256.slice(0, 12)}…, but ${dir} holds ${String(manifest.model_sha256).slice(0, 12)}…`);
-}
+const r = named;
 const pct = (x: number) => `${(100 * x).toFixed(0)}%`;
 const bySuite = new Map<string, { n: number; ok: number }>();
 for (const t of r.tasks) {
@@ -49,25 +44,13 @@ for (const t of r.tasks) {
   bySuite.set(s, e);
 }
 const suites = Object.fromEntries([...bySuite].map(([s, e]) => [s, { trials: e.n, successes: e.ok, success_rate: e.ok / e.n }]));
-const lines = [
-  `Measured with \`npm run eval -- --suite ${r.suite} --trials ${r.trials} --seed ${r.seed} --policy model\` ` +
-    `(headless Chromium, the app's renderer, onnxruntime-web WASM; ${executionText}; ${r.seeding ?? ''}).`,
-  '',
-  '| suite | trials | success |',
-  '|---|---|---|',
-  ...[...bySuite].map(([s, e]) => `| ${s} | ${e.n} | ${pct(e.ok / e.n)}${s === 'chains' && r.avg_completed_length !== undefined ? ` (avg completed length ${r.avg_completed_length.toFixed(2)} / 5)` : ''} |`),
-  `| **all** | ${r.tasks.reduce((s, t) => s + t.trials, 0)} | **${pct(r.success_rate)}** |`,
-  '',
-  '| task | successes |',
-  '|---|---|',
-  ...r.tasks.map((t) => `| ${t.id} | ${t.successes} / ${t.trials} |`),
-];
+const section = evaluationSection(reports.map((x) => x.r), executionText);
 const cardPath = join(dir, 'MODEL_CARD.md');
 const card = readFileSync(cardPath, 'utf8');
 const begin = '<!-- EVALUATION:BEGIN -->';
 const end = '<!-- EVALUATION:END -->';
 if (!card.includes(begin) || !card.includes(end)) throw new Error(`${cardPath} has no evaluation markers`);
-writeFileSync(cardPath, card.replace(new RegExp(`${begin}[\\s\\S]*${end}`), `${begin}\n${lines.join('\n')}\n${end}`));
+writeFileSync(cardPath, card.replace(new RegExp(`${begin}[\\s\\S]*${end}`), `${begin}\n${section}\n${end}`));
 manifest.provenance.evaluation = {
   command: `npm run eval -- --suite ${r.suite} --trials ${r.trials} --seed ${r.seed} --policy model`,
   seed: r.seed,
@@ -78,4 +61,4 @@ manifest.provenance.evaluation = {
   tasks: Object.fromEntries(r.tasks.map((t) => [t.id, t.success_rate])),
 };
 writeFileSync(manPath, JSON.stringify(manifest, null, 1) + '\n');
-console.log(`recorded ${file} into ${dir}: ${pct(r.success_rate)} overall`);
+console.log(`recorded ${reports.length} report(s) into ${dir}: named tasks ${pct(r.success_rate)} overall`);
