@@ -1,0 +1,60 @@
+// Merge eval shards (docs/sharding.md): the JSON-lines files of `npm run eval -- ... --shard K/N --out F.jsonl`
+// back into the report one unsharded run with the same options writes (wall times aside).
+//
+//   npm run eval:merge -- shard-*.jsonl [DIR...] --out report.json
+//
+// Exit codes: 0 merged, 1 crashed, 2 refused (shards of different runs, overlapping or missing; the
+// message says which).
+
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { checkWritableFile, runCli, UsageError } from './lib/cli';
+import { emitReport } from './lib/evalOutput';
+import { reportOf } from './lib/evalPlan';
+import { mergeShards, readShardFile } from './lib/evalShardFile';
+
+const USAGE = `usage: npm run eval:merge -- SHARD.jsonl... [DIR...] [--out report.json|-]
+
+  Reads the shard files that npm run eval -- ... --shard K/N --out SHARD.jsonl wrote (a folder stands
+  for every .jsonl file in it), checks that they are the N shards of one run, each once and complete,
+  and prints the table and writes the report that the same command without --shard writes. Its wall_s
+  is the shards' wall times added up; each episode keeps the wall_ms of the machine that ran it.
+  --out -  writes the JSON to stdout (the table goes to stderr).
+`;
+
+function shardPaths(args: string[]): string[] {
+  return args.flatMap((a) => {
+    if (!existsSync(a)) throw new UsageError(`${a}: no such file or folder`);
+    if (!statSync(a).isDirectory()) return [a];
+    const inside = readdirSync(a).filter((f) => f.endsWith('.jsonl')).sort().map((f) => join(a, f));
+    if (!inside.length) throw new UsageError(`${a} holds no .jsonl shard files`);
+    return inside;
+  });
+}
+
+async function main(): Promise<number> {
+  let values, positionals;
+  try {
+    ({ values, positionals } = parseArgs({
+      args: process.argv.slice(2),
+      options: { out: { type: 'string' }, help: { type: 'boolean', short: 'h', default: false } },
+      strict: true,
+      allowPositionals: true,
+    }));
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  if (values.help) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  if (!positionals.length) throw new UsageError('give the shard files to merge');
+  const out = values.out ?? null;
+  if (out && out !== '-') checkWritableFile(out, 'the --out report');
+  const merged = mergeShards(shardPaths(positionals).map(readShardFile));
+  emitReport(reportOf(merged), out);
+  return 0;
+}
+
+runCli('eval:merge', USAGE, main);
