@@ -3,6 +3,10 @@
 //
 //   npm run datagen -- --suite <spatial|object|goal|long|chains|all>[,<suite>...] --episodes N --seed S --out DIR
 //                      [--randomize] [--action-noise SCALE] [--dist dist] [--workers K] [--resume] [--no-build]
+//                      [--shard K/N]
+//
+// With --shard only shard K's contiguous range of episodes is written; `npm run datagen:merge` puts the
+// shard folders together into the dataset the unsharded run writes (docs/sharding.md).
 
 import { appendFileSync, existsSync, mkdirSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -10,43 +14,48 @@ import Table from 'cli-table3';
 import { ensureBuilt } from './lib/build';
 import { ensureWritableDir, runCli, UsageError } from './lib/cli';
 import {
-  DATAGEN_USAGE, parseDatagenArgs, planJobs, readEpisodeLog, resumeMismatches, runArguments, storedArguments,
+  DATAGEN_USAGE as PLAN_USAGE, parseDatagenArgs, planJobs, readEpisodeLog, resumeMismatches, runArguments, storedArguments,
   type Job, type LogEntry, type RunArguments,
 } from './lib/datagenPlan';
+import { buildCard, cardShard, cardText, type CardRenderer } from './lib/datagenCard';
+import { shardResumeMismatches, storedShard } from './lib/datagenShard';
+import { formatShard, rangeShard, resolveShard, SHARD_USAGE, takeShardFlags } from './lib/shard';
 import { createProgress } from './lib/progress';
 import { encodeNpy, type NpyDtype } from './lib/npy';
 import { openRunner, runPool } from './lib/runnerClient';
-import type { EncodedArray, RunnerEpisodeResult, RunnerInfo } from '../src/runner/protocol';
-import { CONTROL_HZ } from '../src/sim/env';
-import { SUITES, type Subtask } from '../src/sim/tasks';
+import type { EncodedArray, RunnerEpisodeResult } from '../src/runner/protocol';
+import type { Subtask } from '../src/sim/tasks';
 import { sourcesInSuite } from '../src/engine/catalog';
-import { MOVES, OBJECTS, VERBS } from '../src/sim/vocab';
+
+const DATAGEN_USAGE = PLAN_USAGE + SHARD_USAGE;
 
 /**
  * card.json is rewritten after each of a run's first 20 episodes, then once this long has passed since the
  * last rewrite, so a stopped run leaves a usable dataset whose card is at most an episode or two seconds old.
  */
 const CARD_EVERY_MS = 2000;
-const PROPRIO_LAYOUT = ['tcp_x', 'tcp_y', 'tcp_z', 'sin_yaw', 'cos_yaw', 'gripper_width', 'q1', 'q2', 'q3', 'q4', 'q5', 'q6', 'q7'];
-const ACTION_LAYOUT = ['dx', 'dy', 'dz', 'drx', 'dry', 'drz', 'grip'];
 /** Arrays written per episode directory (the runner's `goal` array is used to split chains, not written). */
 const EPISODE_ARRAYS = ['front', 'wrist', 'proprio', 'action', 'gripper_px', 'gripper_vis', 'boxes', 'box_vis', 'subtask', 'move'];
 
 async function main(): Promise<number> {
-  const o = parseDatagenArgs(process.argv.slice(2));
+  const flags = takeShardFlags(process.argv.slice(2));
+  const o = parseDatagenArgs(flags.rest);
   if (o.help) {
     process.stdout.write(DATAGEN_USAGE);
     return 0;
   }
-  const { suite, episodes, actionNoise, workers } = o;
-  const seed0 = o.seed;
-  const suiteList: string[] = o.suites;
+  const shard = resolveShard(flags);
+  const { actionNoise, workers } = o;
   const outDir = resolve(o.out);
   const distDir = resolve(o.dist);
 
   // ------------------------------------------------------------------------------------------ plan
   const tasks = [...new Map(o.suites.flatMap((s) => (s === 'open' ? sourcesInSuite('open', 'train') : sourcesInSuite(s))).map((t) => [t.id, t])).values()];
-  const jobs: Job[] = planJobs(o);
+  const plan: Job[] = planJobs(o);
+  // A shard is a slice of the whole run's plan: every episode keeps its index, task and seed.
+  const jobs: Job[] = shard ? rangeShard(plan.length, shard).map((i) => plan[i]) : plan;
+  const jobAt = new Map(jobs.map((j) => [j.index, j]));
+  const shardCard = shard ? cardShard(shard, plan.length) : null;
 
   // Everything that can refuse the run is checked before the build and the browser, which take a minute.
   const logPath = join(outDir, 'episodes.jsonl');
@@ -65,7 +74,7 @@ async function main(): Promise<number> {
     if (!o.resume) throw new UsageError(`${outDir} is not empty; pass --resume to continue it, or choose another --out`);
     const stored = storedArguments(cardPath);
     if (stored) {
-      const mismatches = resumeMismatches(stored, runArgs);
+      const mismatches = [...resumeMismatches(stored, runArgs), ...shardResumeMismatches(storedShard(cardPath), shard, stored, runArgs)];
       if (mismatches.length) {
         throw new UsageError(`${outDir} holds a run made with other arguments; --resume continues it only with its own:\n  ${mismatches.join('\n  ')}`);
       }
@@ -73,12 +82,13 @@ async function main(): Promise<number> {
     const log = readEpisodeLog(logPath);
     if (log.torn !== null) process.stderr.write(`episodes.jsonl ended in a half-written line (the run was killed); dropped it, that episode runs again\n`);
     for (const e of log.entries) {
-      const job = jobs[e.index];
+      const job = jobAt.get(e.index);
       // Without stored arguments (an older folder) the log itself shows whether this is the same run.
       if (!job || job.task !== e.task || job.seed !== e.seed) {
+        const runs = shard ? `only episodes ${shardCard!.episodes?.join('..') ?? '(none)'} (shard ${formatShard(shard)})` : `only ${jobs.length} episodes`;
         throw new UsageError(
           `${logPath} records episode ${e.index} as ${e.task} seed ${e.seed}, but this command would run ` +
-            (job ? `${job.task} seed ${job.seed}` : `only ${jobs.length} episodes`) + ': it belongs to another run; use its arguments or another --out',
+            (job ? `${job.task} seed ${job.seed}` : runs) + ': it belongs to another run; use its arguments or another --out',
         );
       }
       previous.set(e.index, e);
@@ -166,57 +176,12 @@ async function main(): Promise<number> {
   /** Log entries of the episodes finished so far, in job order. */
   const finished = () => jobs.map((j) => entries.get(j.index)).filter((e): e is LogEntry => !!e);
 
-  /**
-   * The dataset card, from every episode attempted so far. Rewritten as the run goes, so a long run that is
-   * stopped early still leaves a consistent dataset (`complete: false`); --resume finishes it.
-   */
-  function buildCard(complete: boolean, info: RunnerInfo | null) {
-    const done = finished();
-    const keptDirs = done.flatMap((e) => e.dirs);
-    const taskCounts: Record<string, number> = {};
-    for (const e of done) if (e.dirs.length) taskCounts[e.task] = (taskCounts[e.task] ?? 0) + e.dirs.length;
-    const card = {
-      format: 'vla-playground-demos',
-      version: 1,
-      complete,
-      created: new Date().toISOString(),
-      generator: `npm run datagen -- --suite ${suite} --episodes ${episodes} --seed ${seed0}${o.randomize ? ' --randomize' : ''}${actionNoise ? ` --action-noise ${actionNoise}` : ''}${o.perturbRandom ? ` --perturb-random ${o.perturbRandom}` : ''}`,
-      /** What --resume must be given again (checked): the arguments that decide the episodes. */
-      arguments: runArgs,
-      suites: [...SUITES.filter((name) => suiteList.includes('all') || suiteList.includes(name)), ...(suiteList.includes('open') ? ['open/train'] : [])],
-      /** Fraction of episodes given random robustness axes at levels 1-2 (docs/robustness.md); meta.json has each episode's. */
-      perturb_random: o.perturbRandom,
-      /** Episode directories written (a chain contributes one per completed goal). */
-      episodes: keptDirs.length,
-      frames: done.reduce((s, e) => s + e.frames, 0),
-      attempted: done.length,
-      succeeded: done.filter((e) => e.success).length,
-      tasks: taskCounts,
-      seeds: [seed0, seed0 + episodes - 1],
-      // Null only in the card written before the runner page is up.
-      cameras: info ? info.cameras.map((c) => ({ name: c.name, width: c.width, height: c.height, fovy: c.fovy })) : null,
-      proprio_layout: PROPRIO_LAYOUT,
-      action_layout: ACTION_LAYOUT,
-      control_hz: CONTROL_HZ,
-      vocab: { objects: [...OBJECTS], verbs: [...VERBS], moves: [...MOVES] },
-      randomization: o.randomize
-        ? { enabled: true, per_episode: 'key light intensity/direction, ambient light, table colour, front and wrist camera pose jitter; seeded by the episode seed (meta.json has the values)' }
-        : { enabled: false },
-      /** DART noise scale of the executed actions (recorded actions are the expert's clean ones); 0 = none. */
-      action_noise: actionNoise,
-      renderer: info?.webgl ?? null,
-      /** Every attempted episode, in order: kept ones with their directories, failures with the reason. */
-      runs: done.map((e) => ({ index: e.index, task: e.task, seed: e.seed, success: e.success, steps: e.steps, completed: e.completed, goals: e.goals, reason: e.reason, dirs: e.dirs })),
-    };
-    return card;
-  }
-
   let lastCard = 0;
-  let cardInfo: RunnerInfo | null = null;
+  let cardInfo: CardRenderer | null = null;
   function writeCard(complete: boolean) {
-    const card = buildCard(complete, cardInfo);
+    const card = buildCard(runArgs, finished(), complete, cardInfo, shardCard);
     const tmp = join(outDir, 'card.json.tmp');
-    writeFileSync(tmp, JSON.stringify(card, null, 1) + '\n');
+    writeFileSync(tmp, cardText(card));
     renameSync(tmp, cardPath);
     lastCard = Date.now();
     return card;
@@ -252,6 +217,7 @@ async function main(): Promise<number> {
   cardInfo = runner.info;
   writeCard(false);
   process.stderr.write(`runner: ${runner.info.webgl}; ${workers} page(s); ${jobs.length} episodes over ${tasks.length} task(s)` +
+    (shard ? `; shard ${formatShard(shard)} of ${plan.length} episodes` : '') +
     (previous.size ? `; resuming, ${previous.size} already done` : '') + '\n');
 
   let frames = [...previous.values()].reduce((s, e) => s + e.frames, 0);
