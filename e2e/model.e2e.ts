@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser } from '../scripts/lib/browser';
 import { assert, assertEqual, test, type TestContext } from './harness';
-import { setSpeed, state, statusText, waitForReady, waitForStep } from './helpers';
+import { livePoses, setSpeed, state, statusText, waitForReady, waitForStep } from './helpers';
 import { heatmapAt, meanAbsDiff, policyState, scrubTo, stepDecisions, waitForModel, waitForModelReady } from './modelHelpers';
 
 // The learned model in the browser: the policy worker, the control loop and its execution modes, the
@@ -118,6 +118,21 @@ test('model: approval mode waits for Accept or Enter; k and ACT ensembling chang
   await page.getByTestId('stop-button').click();
   await page.waitForFunction(() => !window.__vla!.state().playing);
   assertEqual((await policyState(page)).awaiting, null, 'Stop withdraws the approval request');
+  // The answers are part of the record: the link carries them, and opened fresh it replays them to the
+  // same state, where the next prediction waits for a person again.
+  const link = new URL(page.url()).searchParams;
+  assertEqual(link.getAll('ok'), ['0:a', '4:a', '8:r', '8:2'], `the link carries every answer: ${page.url()}`);
+  assertEqual(link.get('approval'), '1', 'and approval mode');
+  const poses10 = await livePoses(page);
+  const replay = await t.open(new URL(page.url()).search + '&autorun=1');
+  await waitForReady(replay);
+  await waitForModelReady(replay);
+  await replay.waitForFunction(() => window.__vla!.controller.policyState().awaiting === 10, null, { timeout: 60_000 });
+  assertEqual((await state(replay)).step, 10, 'the replay stops where the answers end');
+  assertEqual(JSON.stringify(await livePoses(replay)), JSON.stringify(poses10), 'the same state at step 10, bit for bit');
+  const listed = await replay.getByTestId('approval-item').allTextContents();
+  assertEqual(listed.length, 4, `the replayed answers are listed: ${listed.join(' | ')}`);
+  await replay.close();
 
   // k = 2: re-plan every two steps.
   await page.getByTestId('approval-toggle').uncheck();

@@ -1,4 +1,5 @@
 import { describeResolved } from '../language/program';
+import { describeVerdict } from '../engine/approvals';
 import { AddStep, StepControls } from './PlanEditor';
 import { useSession } from '../state/session/context';
 import { useEpisodeStore } from '../state/episodeStore';
@@ -73,7 +74,7 @@ export function InterventionList() {
   if (!said.length && !answers.length) return null;
   const items = [
     ...said.map((i) => ({ step: i.step, key: `c${i.step}:${i.text}`, testId: 'intervention-item', text: `“${i.text}”${i.message ? ` → ${i.message}` : ''}` })),
-    ...answers.map((a, k) => ({ step: a.step, key: `a${k}`, testId: 'approval-item', text: `the prediction ${a.what}` })),
+    ...answers.map((a, k) => ({ step: a.step, key: `a${k}`, testId: 'approval-item', text: `the prediction ${describeVerdict(a.verdict)}` })),
   ].sort((a, b) => a.step - b.step);
   return (
     <ol className="intervention-list" data-testid="intervention-list" aria-label="What a person said and decided during this episode">

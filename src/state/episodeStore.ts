@@ -1,3 +1,4 @@
+import type { ApprovalAnswer } from '../engine/approvals';
 import { create } from 'zustand';
 import type { AxisSetting } from '../sim/axes';
 import type { InstructionMatch } from '../sim/instructions';
@@ -57,8 +58,11 @@ export interface EpisodeState {
    * did. The link carries them (`at=<step>:<words>`), so it replays the episode with them.
    */
   interventions: Array<{ step: number; text: string; message: string }>;
-  /** A person's answers to the model's predictions in approval mode, in order. */
-  approvals: Array<{ step: number; what: string }>;
+  /**
+   * A person's answers to the model's predictions in approval mode, in order. The link carries them
+   * (`ok=<step>:<a|r|n>`), and a load replays them at their steps (src/workers/approvalGate.ts).
+   */
+  approvals: ApprovalAnswer[];
   /** The typed instruction has several readings here: the person picks one. */
   clarification: {
     text: string;

@@ -1,9 +1,13 @@
 import { formatAxes, parseAxes, type AxisSetting } from '../sim/axes';
 import { formatIntervention, parseInterventions, type Intervention } from '../engine/interventions';
 import { isTaskId } from '../sim/tasks';
+import { formatApproval, parseApprovals, type ApprovalAnswer } from '../engine/approvals';
+import { formatExecution, parseExecution } from '../policy/execution';
+import { DEFAULT_EXECUTION_SETTINGS, type ExecutionSettings } from './policyStore';
 import type { PolicySource } from '../workers/protocol';
 
-// The shareable link: ?task=<id>&seed=<n>&instruction=<text>&policy=<expert|model>&perturb=<axis:level,...>&at=<step>:<words>&autorun=1
+// The shareable link: ?task=<id>&seed=<n>&instruction=<text>&policy=<expert|model>&perturb=<axis:level,...>&at=<step>:<words>
+// &mode=<chunk:K|ensemble:M>&approval=1&ok=<step>:<a|r|n>&autorun=1
 // (docs/architecture.md, URL parameters).
 
 export interface UrlState {
@@ -18,6 +22,10 @@ export interface UrlState {
   perturb: AxisSetting[];
   /** A person's corrections at their steps (`at=<step>:<words>`, repeated). */
   interventions: Intervention[];
+  /** How the model's chunks execute and whether predictions wait for a person (`mode`, `approval`); null: the defaults. */
+  execution: Partial<ExecutionSettings> | null;
+  /** A person's answers in approval mode (`ok=<step>:<a|r|n>`, repeated). */
+  approvals: ApprovalAnswer[];
   autorun: boolean;
   /** Problems with the link, to show rather than to silently ignore. */
   warnings: string[];
@@ -62,11 +70,34 @@ export function parseUrl(search: string): UrlState {
   }
   const iv = parseInterventions(q.getAll('at'));
   warnings.push(...iv.warnings);
-  return { task, seed, instruction: q.get('instruction') ?? '', policy, perturb, interventions: iv.interventions, autorun, warnings };
+  const ok = parseApprovals(q.getAll('ok'));
+  warnings.push(...ok.warnings);
+  let execution: Partial<ExecutionSettings> | null = null;
+  const modeRaw = q.get('mode');
+  if (modeRaw !== null) {
+    try {
+      const m = parseExecution(modeRaw);
+      execution = m.kind === 'chunk' ? { kind: 'chunk', k: m.k } : { kind: 'ensemble', m: m.m };
+    } catch (e) {
+      warnings.push(`${(e as Error).message}; using ${formatExecution({ kind: 'chunk', k: DEFAULT_EXECUTION_SETTINGS.k })}`);
+    }
+  }
+  // Recorded answers only replay while predictions wait for them, so they imply approval mode.
+  if (['1', 'true', 'yes'].includes((q.get('approval') ?? '').toLowerCase()) || ok.answers.length) execution = { ...execution, approval: true };
+  return { task, seed, instruction: q.get('instruction') ?? '', policy, perturb, interventions: iv.interventions, execution, approvals: ok.answers, autorun, warnings };
 }
 
 /** The query string for the current episode; the instruction only when a person typed one. */
-export function buildQuery(s: { task: string; seed: number; instruction: string; policy: PolicySource; perturb?: AxisSetting[]; interventions?: Intervention[] }): string {
+export function buildQuery(s: {
+  task: string;
+  seed: number;
+  instruction: string;
+  policy: PolicySource;
+  perturb?: AxisSetting[];
+  interventions?: Intervention[];
+  execution?: ExecutionSettings;
+  approvals?: ApprovalAnswer[];
+}): string {
   const q = new URLSearchParams();
   q.set('task', s.task);
   q.set('seed', String(s.seed));
@@ -74,5 +105,9 @@ export function buildQuery(s: { task: string; seed: number; instruction: string;
   q.set('policy', s.policy);
   if (s.perturb?.length) q.set('perturb', formatAxes(s.perturb));
   for (const i of s.interventions ?? []) q.append('at', formatIntervention(i));
+  const ex = s.execution;
+  if (ex && !(ex.kind === 'chunk' && ex.k === DEFAULT_EXECUTION_SETTINGS.k)) q.set('mode', formatExecution(ex.kind === 'chunk' ? { kind: 'chunk', k: ex.k } : { kind: 'ensemble', m: ex.m }));
+  if (ex?.approval) q.set('approval', '1');
+  for (const a of s.approvals ?? []) q.append('ok', formatApproval(a));
   return `?${q.toString()}`;
 }

@@ -10,6 +10,7 @@ import type { SuiteName } from '../sim/tasks';
 import type { ResolvedAtom, Subtask } from '../sim/goals';
 import type { AxisSetting } from '../sim/axes';
 import type { Intervention } from '../engine/interventions';
+import type { ApprovalAnswer, Verdict } from '../engine/approvals';
 
 // The typed contract between the main thread and the sim worker (Comlink RPC plus one event stream).
 // The sim worker runs the whole control loop (src/engine/episodeLoop.ts): physics, the policy cameras and
@@ -96,7 +97,9 @@ export type SimEvent =
   | { type: 'record'; epoch: number; record: StepRecord }
   | { type: 'phase'; epoch: number; phase: LoopPhase; step: number }
   /** A person's correction took effect at `step` (said now, or replayed from a link): the goals from there. */
-  | { type: 'intervention'; epoch: number; step: number; text: string; message: string; goals: GoalInfo[]; sentence?: string };
+  | { type: 'intervention'; epoch: number; step: number; text: string; message: string; goals: GoalInfo[]; sentence?: string }
+  /** A recorded approval answer replayed at its step (a link's `ok` parameters); live answers are the caller's own. */
+  | { type: 'approval'; epoch: number; step: number; verdict: Verdict };
 
 /** What became of a person's correction (src/engine/interventions.ts). */
 export type InterventionReply =
@@ -124,6 +127,8 @@ export interface LoadRequest {
   perturb?: AxisSetting[];
   /** A person's corrections, at their steps (a link's `at` parameters). */
   interventions?: Intervention[];
+  /** A person's answers in approval mode, at their steps (a link's `ok` parameters), replayed as the run reaches them. */
+  approvals?: ApprovalAnswer[];
 }
 
 export interface LoadResult {

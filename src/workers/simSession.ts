@@ -21,6 +21,7 @@ import type {
   DraggableBody, DragStart, EpisodeInfo, ExecutionRequest, GoalInfo, InterventionReply, LoadRequest, LoadResult, LoopPhase, SimEvent, StepRecord,
 } from './protocol';
 import { applyIntervention, type Intervention } from '../engine/interventions';
+import { ApprovalGate, type GateAnswer } from './approvalGate';
 import { describeProgram } from '../language/program';
 import { RemotePredictor } from './remotePredictor';
 
@@ -97,9 +98,14 @@ export class SimSession {
   private readonly model: ChunkedPolicy;
   private predictor: RemotePredictor | Predictor | null = null;
   private predictorWaiters: (() => void)[] = [];
-  private approval: { step: number; resolve: (verdict: boolean | number) => void } | null = null;
-  /** Steps that may pass the approval gate without asking (a person pressed Step). */
-  private preApproved = 0;
+  private readonly gate = new ApprovalGate({
+    waiting: () => this.emitPhase('awaiting'),
+    replayed: (a) => this.emit({ type: 'approval', epoch: this.epoch, step: a.step, verdict: a.verdict }),
+    // The step's own time (its record's computeMs) starts when the person answers, not while they read.
+    answered: () => {
+      if (this.stepStartedAt) this.stepStartedAt = performance.now();
+    },
+  });
 
   private drag: Drag | null = null;
   private stepDrag: Drag | null = null;
@@ -152,6 +158,7 @@ export class SimSession {
     const { episode, driver } = episodeOf(this.env, perturbed);
     // A link's corrections apply when the episode reaches their steps, exactly as they did when said.
     this.interventions = [...(req.interventions ?? [])];
+    this.gate.replay(req.approvals ?? []);
     this.expert = new ExpertPolicy();
     this.history = [];
     this.drag = null;
@@ -328,26 +335,12 @@ export class SimSession {
 
   private applyExecution(req: ExecutionRequest): void {
     this.model.setMode(req.mode, this.loop?.episode.step ?? null);
-    this.model.approval = req.approval ? (step) => this.askApproval(step) : null;
+    this.model.approval = req.approval ? (step) => this.gate.ask(step) : null;
     if (!req.approval) this.answerApproval(true);
   }
 
-  private askApproval(step: number): Promise<boolean | number> {
-    if (this.preApproved > 0) {
-      this.preApproved -= 1;
-      return Promise.resolve(true);
-    }
-    return new Promise((resolve) => {
-      this.approval = { step, resolve };
-      this.emitPhase('awaiting');
-    });
-  }
-
-  private answerApproval(verdict: boolean | number): boolean {
-    const a = this.approval;
-    if (!a) return false;
-    this.approval = null;
-    a.resolve(verdict);
+  private answerApproval(verdict: GateAnswer): boolean {
+    if (!this.gate.answer(verdict)) return false;
     if (verdict !== false) this.emitPhase(this.playing ? 'running' : 'idle');
     return true;
   }
@@ -363,7 +356,7 @@ export class SimSession {
    */
   async reject(): Promise<boolean> {
     const loop = this.loop;
-    if (!this.approval || !loop) return false;
+    if (this.gate.waitingAt === null || !loop) return false;
     const wasPlaying = this.playing;
     this.stop();
     while (this.busy) await this.busy;
@@ -454,12 +447,12 @@ export class SimSession {
   async step(): Promise<number | null> {
     if (this.playing || !this.loop) return null;
     if (this.approve()) return this.busy ? this.settle() : null;
-    this.preApproved = 1;
+    this.gate.letThrough(1);
     try {
       const r = await this.advance();
       return r === 'stepped' || r === 'done' ? this.loop.episode.step : null;
     } finally {
-      this.preApproved = 0;
+      this.gate.letThrough(0);
     }
   }
 
@@ -542,6 +535,8 @@ export class SimSession {
     driver.begin();
     // Corrections said after this step belonged to the old future.
     this.interventions = this.interventions.filter((i) => i.step <= step);
+    // Recorded answers from here on belonged to the future that was left; the branch asks a person again.
+    this.gate.replay([]);
     const replay = (k: number) => {
       for (const i of this.interventions) if (i.step === k) applyIntervention(episode, i.text);
     };

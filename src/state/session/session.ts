@@ -1,3 +1,4 @@
+import type { ApprovalAnswer } from '../../engine/approvals';
 import * as Comlink from 'comlink';
 import type { AxisSetting } from '../../sim/axes';
 import type { CameraImages } from '../../engine/types';
@@ -25,7 +26,7 @@ import { UrlSync } from './urlSync';
 // the run state is the state machine in runState.ts. The control loop itself runs in the sim worker.
 
 const set = useEpisodeStore.setState;
-const NO_PROGRAM = { program: null, understood: null, clarification: null, interventions: [] };
+const NO_PROGRAM = { program: null, understood: null, clarification: null, interventions: [], approvals: [] };
 const get = useEpisodeStore.getState;
 const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
@@ -63,6 +64,7 @@ export class EpisodeSession {
       connect: (port, reason) => this.connectModel(port, reason),
       onExecution: (s) => {
         if (this.sim.alive) void this.sim.api.setExecution(executionRequest(s));
+        this.url.update();
       },
       onBackendChange: (b, reason) => this.onBackendChange(b, reason),
       onCrash: (m) => this.onPolicyCrash(m),
@@ -100,7 +102,9 @@ export class EpisodeSession {
     const link = this.url.parse(search);
     for (const w of link.warnings) pushNotice('warning', w);
     const { taskId, instruction, autorun, parseAfterLoad } = this.instructions.fromLink(link);
-    set({ taskId, seed: link.seed, perturb: link.perturb, interventions: link.interventions.map((i) => ({ ...i, message: '' })), instruction, instructionDraft: link.instruction, policy: link.policy, modelAvailable: true });
+    set({ taskId, seed: link.seed, perturb: link.perturb, interventions: link.interventions.map((i) => ({ ...i, message: '' })), approvals: link.approvals, instruction, instructionDraft: link.instruction, policy: link.policy, modelAvailable: true });
+    // After the episode's fields: setting the mode rewrites the link from them.
+    if (link.execution) this.model.setExecution(link.execution);
     // The model loads in its worker while the simulator starts when it is the policy; when the expert is,
     // the model follows once the episode is on screen, so the two do not compete for the CPU at start-up.
     let modelLoad: Promise<void> | null = link.policy === 'model' ? this.loadModel() : null;
@@ -174,6 +178,9 @@ export class EpisodeSession {
         understood: null,
       });
       this.url.update();
+    } else if (e.type === 'approval') {
+      // A replayed answer is already listed (it came with the link or from the previous run of this episode).
+      if (!get().approvals.some((a) => a.step === e.step && a.verdict === e.verdict)) this.noteDecision({ step: e.step, verdict: e.verdict });
     } else {
       if (e.phase === 'awaiting') usePolicyStore.setState({ awaiting: e.step });
       else if (usePolicyStore.getState().awaiting !== null) usePolicyStore.setState({ awaiting: null });
@@ -230,7 +237,7 @@ export class EpisodeSession {
   private async loadNow(): Promise<void> {
     // (load() already waited for the previous load or branch.)
     if (this.restartingSim) await this.restartingSim;
-    const { taskId, seed, instruction, policy, program, perturb, interventions } = get();
+    const { taskId, seed, instruction, policy, program, perturb, interventions, approvals } = get();
     if (!isTaskId(taskId)) {
       pushNotice('error', `There is no task "${taskId}"; showing ${DEFAULT_TASK} instead.`);
       set({ taskId: DEFAULT_TASK });
@@ -241,12 +248,11 @@ export class EpisodeSession {
     usePolicyStore.setState({ awaiting: null });
     try {
       const execution = executionRequest(usePolicyStore.getState().execution);
-      const res = await this.sim.call((api) => api.load({ taskId, seed, instruction: instruction || undefined, policy, execution, ...(program ? { program } : {}), ...(perturb.length ? { perturb } : {}), ...(interventions.length ? { interventions: interventions.map(({ step, text }) => ({ step, text })) } : {}) }));
+      const res = await this.sim.call((api) => api.load({ taskId, seed, instruction: instruction || undefined, policy, execution, ...(program ? { program } : {}), ...(perturb.length ? { perturb } : {}), ...(interventions.length ? { interventions: interventions.map(({ step, text }) => ({ step, text })) } : {}), ...(approvals.length ? { approvals } : {}) }));
       this.epoch = res.epoch;
       const typedApplies = res.info.goals.length === 1;
       set({ info: res.info, crash: null, instructionDraft: res.info.text ?? (instruction && typedApplies ? instruction : res.info.goals[0].instruction) });
       this.recording.start(res.record);
-      set({ approvals: [] });
       dispatchRun({ type: 'loaded' });
       this.url.update();
     } catch (err) {
@@ -288,7 +294,7 @@ export class EpisodeSession {
     const at = usePolicyStore.getState().awaiting;
     if (at === null || !this.sim.alive) return false;
     void this.sim.api.approve(steps);
-    this.noteDecision(at, steps ? `accepted the first ${steps} step${steps > 1 ? 's' : ''}` : 'accepted');
+    this.noteDecision({ step: at, verdict: steps ?? 'accept' });
     return true;
   }
 
@@ -297,13 +303,14 @@ export class EpisodeSession {
     const at = usePolicyStore.getState().awaiting;
     if (at === null || !this.sim.alive) return false;
     void this.sim.api.reject();
-    this.noteDecision(at, 'rejected; the model is asked again');
+    this.noteDecision({ step: at, verdict: 'reject' });
     return true;
   }
 
-  /** Approval answers are listed with the corrections (they are not carried by the link yet). */
-  private noteDecision(step: number, what: string): void {
-    set({ approvals: [...get().approvals, { step, what }] });
+  /** Approval answers are listed with the corrections and carried by the link, so it replays them. */
+  private noteDecision(a: ApprovalAnswer): void {
+    set({ approvals: [...get().approvals, a] });
+    this.url.update();
   }
 
   setExecution(patch: Partial<ExecutionSettings>): void {
@@ -453,7 +460,8 @@ export class EpisodeSession {
     const r = await branching;
     if (!r) return;
     // Corrections said after the branch step belonged to the future that was left.
-    set({ interventions: get().interventions.filter((i) => i.step <= k) });
+    // Answers at the branch step belong to the prediction the branch makes again.
+    set({ interventions: get().interventions.filter((i) => i.step <= k), approvals: get().approvals.filter((a) => a.step < k) });
     this.recording.branch(k, r);
     dispatchRun({ type: 'live' });
   }

@@ -1,5 +1,6 @@
 import { parseUrl, buildQuery, type UrlState } from '../urlParams';
 import { useEpisodeStore } from '../episodeStore';
+import { usePolicyStore } from '../policyStore';
 
 // The shareable link (docs/architecture.md, URL parameters): read once at start-up, rewritten in place
 // whenever the episode on screen changes, so the address bar always reproduces it.
@@ -11,7 +12,8 @@ export class UrlSync {
 
   private query(): string {
     const s = useEpisodeStore.getState();
-    return buildQuery({ task: s.taskId, seed: s.seed, instruction: s.instruction, policy: s.policy, perturb: s.perturb, interventions: s.interventions });
+    const execution = usePolicyStore.getState().execution;
+    return buildQuery({ task: s.taskId, seed: s.seed, instruction: s.instruction, policy: s.policy, perturb: s.perturb, interventions: s.interventions, execution: s.policy === 'model' ? execution : undefined, approvals: s.approvals });
   }
 
   update(): void {
