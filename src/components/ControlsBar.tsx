@@ -2,7 +2,10 @@ import { useEffect, useState } from 'react';
 import { useSession } from '../state/session/context';
 import { displayStatus, SPEEDS, useEpisodeStore } from '../state/episodeStore';
 import { frameStats } from '../state/frameStats';
+import { useReplayStore } from '../state/replayPlayer';
 import { Icon } from './Icon';
+import { openShortcutSheet } from './keys/ShortcutSheet';
+import { RealtimeIndicator } from './RealtimeIndicator';
 
 const speedLabel = (s: number) => (Number.isFinite(s) ? `${s}×` : 'max');
 
@@ -10,6 +13,7 @@ function StatusPill() {
   const live = useEpisodeStore((s) => s.live);
   const run = useEpisodeStore((s) => s.run);
   const crash = useEpisodeStore((s) => s.crash);
+  const playingBack = useReplayStore((s) => s.active);
   const status = displayStatus({ live, run, crash });
   const word = status;
   const reason = crash ?? live?.outcome.reason ?? null;
@@ -22,6 +26,7 @@ function StatusPill() {
   else if (status === 'running') detail = `step ${live?.step ?? 0}`;
   else if (status === 'success') detail = `in ${live?.step ?? 0} steps`;
   else if (reason) detail = reason;
+  if (playingBack) detail = `${detail} · playing the recording back`;
   return (
     <div className={`status status-${status.replace(' ', '-')}`} data-testid="episode-status" data-status={status} title={reason ?? undefined}>
       <span className="status-dot" aria-hidden="true" />
@@ -81,7 +86,7 @@ export function ControlsBar() {
           data-testid="run-button"
           disabled={!ready || loading || playing}
           onClick={() => void controller.run()}
-          title={finished ? 'Run the episode again from the start (space)' : 'Run (space)'}
+          title={finished ? 'Run the episode again from the start (space plays the recording back instead)' : 'Run (space)'}
         >
           <Icon name="play" /> {finished ? 'Run again' : 'Run'}
         </button>
@@ -113,11 +118,15 @@ export function ControlsBar() {
         </select>
       </label>
       <StatusPill />
+      <RealtimeIndicator />
       <div className="spacer" />
       <StepCounter />
       <Fps />
-      <span className="keys" aria-label="Keyboard shortcuts">
-        <kbd>space</kbd> run/pause <kbd>→</kbd> step <kbd>r</kbd> reset
+      <span className="keys">
+        <kbd>space</kbd> run/pause
+        <button type="button" className="button small ghost keys-help" data-testid="shortcuts-button" onClick={openShortcutSheet} aria-label="All keyboard shortcuts (?)" title="All keyboard shortcuts (?)">
+          <kbd>?</kbd> all keys
+        </button>
       </span>
     </div>
   );

@@ -2,6 +2,7 @@ import { useSession } from '../state/session/context';
 import { useEpisodeStore } from '../state/episodeStore';
 import { InstructionTokens } from './InstructionTokens';
 import { Clarification, ProgramPlan, InterventionList } from './ProgramPlan';
+import { enterAccepts } from './keys/useShortcuts';
 import { taskTitle } from './taskTitle';
 
 function MatchFeedback() {
@@ -108,6 +109,11 @@ export function InstructionBar() {
           onChange={(e) => controller.setInstructionDraft(e.target.value)}
           onKeyDown={(e) => {
             if (e.key === 'Escape') (e.target as HTMLInputElement).blur();
+            else if (e.key === 'Enter' && !e.nativeEvent.isComposing && enterAccepts(draft)) {
+              // Submitting the words the episode already runs would reload it: Enter accepts the plan instead.
+              e.preventDefault();
+              controller.approve();
+            }
           }}
         />
         <button type="submit" className="button primary" data-testid="instruction-submit" title="Understand the instruction and run it (Enter)">

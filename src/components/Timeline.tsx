@@ -39,6 +39,8 @@ export function Timeline() {
         <input
           type="range"
           data-testid="timeline"
+          // Its keys are the page's shortcuts (shift jumps ten; → at the live end steps the sim).
+          data-time-cursor=""
           aria-label="Recorded steps"
           min={0}
           max={max}

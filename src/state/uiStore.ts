@@ -17,6 +17,8 @@ export interface UiState {
   attentionHead: string;
   /** The expert's labels beside the model's predictions, with disagreements marked. */
   showGroundTruth: boolean;
+  /** The plots panel in the dock (actions, confidences, latency over the steps). */
+  showPlots: boolean;
   set(patch: Partial<Omit<UiState, 'set'>>): void;
 }
 
@@ -30,6 +32,8 @@ export const useUiStore = create<UiState>()(
       attentionQuery: 'action',
       attentionHead: 'mean',
       showGroundTruth: false,
+      // Open on a wide screen; on a phone the 3D view needs the height (one tap opens them).
+      showPlots: typeof window === 'undefined' || typeof window.matchMedia !== 'function' || window.matchMedia('(min-width: 701px)').matches,
       set: (patch) => set(patch),
     }),
     { name: 'vla-playground-ui', partialize: ({ set: _set, ...rest }) => rest },
