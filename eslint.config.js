@@ -23,4 +23,11 @@ export default tseslint.config(
       'no-restricted-imports': ['error', { patterns: ['react', 'react-dom', 'three', '@react-three/*', '*/components/*', '*/render/*'] }],
     },
   },
+  {
+    // The LeRobot export's tables and metadata are shared with the browser: no Node built-ins, no React.
+    files: ['src/export/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: ['node:*', 'fs', 'path', 'child_process', 'react', 'react-dom', 'three', '@react-three/*', '*/components/*'] }],
+    },
+  },
 );

@@ -8,7 +8,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(chromium python3-torch python3-pytest python3-numpy python3-onnx python3-matplotlib libopenblas0-pthread libmujoco-samples)
+APT_PACKAGES=(chromium python3-torch python3-pytest python3-numpy python3-onnx python3-matplotlib libopenblas0-pthread libmujoco-samples ffmpeg)
 SKIP=",${TEST_SKIP:-},"
 T_START=$(date +%s)
 SUMMARY=()

@@ -1,6 +1,6 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 
-// NumPy .npy format version 1.0 writer (little-endian, C order) for the dtypes the dataset uses.
+// NumPy .npy format version 1.0 writer and reader (little-endian, C order) for the dtypes the dataset uses.
 
 export type NpyDtype = 'uint8' | 'int32' | 'float32';
 
@@ -37,4 +37,38 @@ export function encodeNpy(dtype: NpyDtype, shape: readonly number[], bytes: Uint
 
 export function writeNpy(path: string, dtype: NpyDtype, shape: readonly number[], data: Uint8Array | Int32Array | Float32Array): void {
   writeFileSync(path, encodeNpy(dtype, shape, new Uint8Array(data.buffer, data.byteOffset, data.byteLength)));
+}
+
+export interface NpyArray {
+  dtype: NpyDtype;
+  shape: number[];
+  data: Uint8Array | Int32Array | Float32Array;
+}
+
+/** Parse a .npy file (format 1.x/2.x) of one of the dataset's dtypes, little-endian, C order. */
+export function decodeNpy(buf: Uint8Array, what = 'npy'): NpyArray {
+  const b = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
+  if (b.length < 10 || b[0] !== 0x93 || b.toString('latin1', 1, 6) !== 'NUMPY') throw new Error(`${what}: not a .npy file`);
+  const major = b[6];
+  const headerLen = major === 1 ? b.readUInt16LE(8) : b.readUInt32LE(8);
+  const start = (major === 1 ? 10 : 12) + headerLen;
+  const header = b.toString('latin1', major === 1 ? 10 : 12, start);
+  const descr = /'descr':\s*'([^']+)'/.exec(header)?.[1];
+  const dtype = (Object.keys(DESCR) as NpyDtype[]).find((k) => DESCR[k] === descr);
+  if (!dtype) throw new Error(`${what}: unsupported dtype ${descr ?? '?'}`);
+  if (!/'fortran_order':\s*False/.test(header)) throw new Error(`${what}: Fortran order is not supported`);
+  const shapeText = /'shape':\s*\(([^)]*)\)/.exec(header)?.[1];
+  if (shapeText === undefined) throw new Error(`${what}: no shape in the header`);
+  const shape = shapeText.split(',').map((s) => s.trim()).filter(Boolean).map(Number);
+  const count = shape.reduce((a, n) => a * n, 1);
+  const bytes = count * ITEMSIZE[dtype];
+  if (b.length - start < bytes) throw new Error(`${what}: ${b.length - start} data bytes, ${dtype}[${shape.join(', ')}] needs ${bytes}`);
+  // Copy: the typed array must start on an aligned offset.
+  const raw = new Uint8Array(b.subarray(start, start + bytes));
+  const data = dtype === 'uint8' ? raw : dtype === 'int32' ? new Int32Array(raw.buffer) : new Float32Array(raw.buffer);
+  return { dtype, shape, data };
+}
+
+export function readNpy(path: string): NpyArray {
+  return decodeNpy(readFileSync(path), path);
 }
