@@ -132,6 +132,17 @@ test('model: approval mode waits for Accept or Enter; k and ACT ensembling chang
   assertEqual(JSON.stringify(await livePoses(replay)), JSON.stringify(poses10), 'the same state at step 10, bit for bit');
   const listed = await replay.getByTestId('approval-item').allTextContents();
   assertEqual(listed.length, 4, `the replayed answers are listed: ${listed.join(' | ')}`);
+  // Accept part on the ghost path itself: clicking its second point executes two steps.
+  const at = await replay.evaluate(() => {
+    const p = window.__vla!.state().live!.decision!.path[1];
+    return window.__vla!.project!(p);
+  });
+  await replay.mouse.move(at.x, at.y);
+  await t.shot(replay, 'model-approval-ghost-pick');
+  await replay.mouse.click(at.x, at.y);
+  await replay.waitForFunction(() => window.__vla!.controller.policyState().awaiting === 12, null, { timeout: 30_000 });
+  assertEqual((await state(replay)).step, 12, 'two steps executed from the picked point');
+  assertEqual(new URL(replay.url()).searchParams.getAll('ok').at(-1), '10:2', 'recorded as accepting 2 steps');
   await replay.close();
 
   // k = 2: re-plan every two steps.

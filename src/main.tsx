@@ -15,6 +15,8 @@ declare global {
       controller: EpisodeSession;
       state: typeof useEpisodeStore.getState;
       frameStats: typeof frameStats;
+      /** A world point's position on the page (set while the 3D view is mounted; src/components/GhostPathPoints.tsx). */
+      project?: (p: [number, number, number]) => { x: number; y: number };
     };
   }
 }

@@ -72,6 +72,7 @@ export function ApprovalBar() {
           {closes ? ', closing the gripper' : ''} · {k} step{k > 1 ? 's' : ''}
           {conf ? ` · confidence ${Math.round(100 * conf.move)}%` : ''}
         </span>
+        {k > 1 && <span className="approval-hint">or click a point of the blue path to execute up to it</span>}
         {extras?.tokens.unknown.length ? <span className="warn">reads {extras.tokens.unknown.length} unknown word{extras.tokens.unknown.length > 1 ? 's' : ''} as &lt;unk&gt;</span> : null}
       </div>
       <button type="button" className="button primary" data-testid="approve-button" onClick={() => controller.approve()}>

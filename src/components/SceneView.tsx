@@ -1,5 +1,5 @@
 import { Environment, Lightformer, Line, OrbitControls } from '@react-three/drei';
-import { Canvas, useFrame, useThree, type ThreeEvent } from '@react-three/fiber';
+import { Canvas, events, useFrame, useThree, type ThreeEvent } from '@react-three/fiber';
 import { useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import * as THREE from 'three';
 import type { Line2 } from 'three-stdlib';
@@ -11,6 +11,7 @@ import { useUiStore } from '../state/uiStore';
 import { modelExtras } from '../policy/modelDecision';
 import { MAX_DROT } from '../sim/env';
 import { GhostGripper } from './GhostGripper';
+import { GhostPathPoints, ghostPointsFirst } from './GhostPathPoints';
 import { GRIPPER_COLOR, GT_COLOR, PLAN_COLOR, TRAIL_COLOR } from './overlayColors';
 import { renderQuality, type RenderQuality } from './renderQuality';
 
@@ -276,12 +277,7 @@ function Trajectories() {
       {plan.length > 1 && (
         <>
           <Line points={plan} color={PLAN_COLOR} lineWidth={4} dashed dashSize={0.012} gapSize={0.006} depthTest={false} renderOrder={5} />
-          {d!.path.map((p, i) => (
-            <mesh key={i} position={p} renderOrder={6}>
-              <sphereGeometry args={[0.006, 12, 8]} />
-              <meshBasicMaterial color={PLAN_COLOR} depthTest={false} transparent opacity={0.9} />
-            </mesh>
-          ))}
+          <GhostPathPoints path={d!.path} step={view.step} />
         </>
       )}
       {events.map((e, i) => (
@@ -394,6 +390,7 @@ export function SceneView() {
           shadows={{ enabled: true, type: THREE.PCFShadowMap }}
           dpr={quality === 'high' ? [1, 2] : 1}
           camera={{ position: VIEW_POSITION, up: [0, 0, 1], fov: 38, near: 0.01, far: 30 }}
+          events={(store) => ({ ...events(store), filter: (hits) => ghostPointsFirst(hits) })}
           gl={{ antialias: quality === 'high', preserveDrawingBuffer: true }}
           onCreated={({ camera, gl }) => {
             camera.up.set(0, 0, 1);
