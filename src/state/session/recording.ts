@@ -18,15 +18,33 @@ export class Recording {
   private lastArrival = 0;
   private arrivalInterval = 100;
   private listeners = new Set<() => void>();
+  /** Told before a new episode replaces the records, and after it started (the episode history). */
+  onDiscard: ((records: readonly StepRecord[]) => void) | null = null;
+  onStart: (() => void) | null = null;
 
   /** A new episode (or a branch) starting at `first`. */
   start(first: StepRecord): void {
+    if (this.records.length > 0) this.onDiscard?.(this.records.slice());
     this.records.length = 0;
     this.records[first.step] = first;
     // A branch keeps the records before it (the caller truncated them); a new episode starts at 0.
     this.interp.snap(first.frame.bodies);
     this.lastArrival = 0;
     set({ live: first, view: first, cursor: null, recordCount: first.step + 1 });
+    this.onStart?.();
+    this.notify();
+  }
+
+  /** A stored episode's records, shown as a finished episode (the simulator holds its first state). */
+  restore(records: readonly StepRecord[]): void {
+    const last = records[records.length - 1];
+    if (!last) return;
+    this.records.length = 0;
+    for (const r of records) this.records.push(r);
+    this.interp.snap(last.frame.bodies);
+    this.lastArrival = 0;
+    set({ live: last, view: last, cursor: null, recordCount: records.length });
+    dispatchRun({ type: 'terminal' });
     this.notify();
   }
 

@@ -10,6 +10,7 @@ import type { PolicySource, SimEvent, StepRecord } from '../../workers/protocol'
 import { isTerminal, type InterventionReply } from '../../workers/protocol';
 import { dispatchRun, displayStatus, pushNotice, useEpisodeStore } from '../episodeStore';
 import { executionRequest, usePolicyStore, type ExecutionSettings } from '../policyStore';
+import { EpisodeHistory } from '../history/episodeHistory';
 import { DragControl, type DragState } from './dragControl';
 import { InstructionFlow } from './instructionFlow';
 import { PolicyLink } from './policyLink';
@@ -39,6 +40,8 @@ export class EpisodeSession {
   readonly dragging: DragControl;
   readonly instructions: InstructionFlow;
   readonly url = new UrlSync();
+  /** Every episode run here, kept in IndexedDB (src/state/history/). */
+  readonly history: EpisodeHistory;
   /** The load in flight: runs and steps wait for it. */
   private loadDone: Promise<void> = Promise.resolve();
   /** The sim's epoch of the episode on screen: events of an older load are stale. */
@@ -70,6 +73,7 @@ export class EpisodeSession {
       onCrash: (m) => this.onPolicyCrash(m),
       onRestarted: () => pushNotice('info', 'The policy worker was restarted and the model reloaded; press Run or Reset to go on.'),
     });
+    this.history = new EpisodeHistory({ recording: this.recording, load: () => this.load(), pause: () => this.pause(), setExecution: (x) => this.model.setExecution(x) });
     this.dragging = new DragControl(this.sim, () => this.recording.notify());
     this.instructions = new InstructionFlow({
       load: () => this.load(),
@@ -108,6 +112,7 @@ export class EpisodeSession {
     // The model loads in its worker while the simulator starts when it is the policy; when the expert is,
     // the model follows once the episode is on screen, so the two do not compete for the CPU at start-up.
     let modelLoad: Promise<void> | null = link.policy === 'model' ? this.loadModel() : null;
+    void this.history.init();
     try {
       await this.sim.start();
       set({ boot: 'ready' });
@@ -271,7 +276,8 @@ export class EpisodeSession {
       return;
     }
     if (s.policy === 'model' && !(await this.modelReady())) return;
-    if (s.run === 'faulted' || s.run === 'done' || !s.live || isTerminal(s.live.outcome.status)) await this.load();
+    // A stored episode opened from the history runs again from its first state.
+    if (s.run === 'faulted' || s.run === 'done' || !s.live || isTerminal(s.live.outcome.status) || this.history.viewing) await this.load();
     if (get().run === 'faulted' || !this.sim.alive) return;
     this.recording.goLive();
     void this.sim.api.play(get().speed);
@@ -326,6 +332,7 @@ export class EpisodeSession {
     await this.ready();
     const s = get();
     if (s.run === 'faulted' || !s.live || isTerminal(s.live.outcome.status) || !this.sim.alive) return;
+    if (this.history.viewing) await this.load();
     if (s.playing && s.run !== 'awaiting') {
       this.pause();
       return;
@@ -450,7 +457,8 @@ export class EpisodeSession {
   /** Branch: continue the episode from the step under the cursor, dropping what came after it. */
   async resumeFromCursor(): Promise<void> {
     const k = get().cursor;
-    if (k === null) return;
+    // The simulator holds only the first state of an episode opened from the history.
+    if (k === null || this.history.viewing) return;
     await this.ready();
     if (get().run === 'faulted' || !this.sim.alive) return;
     this.pause();
