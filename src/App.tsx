@@ -1,5 +1,6 @@
 import { CameraViews } from './components/CameraViews';
 import { ControlsBar } from './components/ControlsBar';
+import { EpisodeHistory } from './components/EpisodeHistory';
 import { ApprovalBar, ExecutionPanel } from './components/ExecutionPanel';
 import { Header } from './components/Header';
 import { InstructionBar } from './components/InstructionBar';
@@ -39,6 +40,7 @@ export function App() {
         <aside className="sidebar">
           <CameraViews />
           <ReasoningPanel />
+          <EpisodeHistory />
         </aside>
       </main>
       <footer className="dock">

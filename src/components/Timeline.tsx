@@ -1,6 +1,7 @@
 import { useMemo } from 'react';
 import { useSession } from '../state/session/context';
 import { useEpisodeStore } from '../state/episodeStore';
+import { useHistoryStore } from '../state/history/historyStore';
 import { Icon } from './Icon';
 
 /** Marks under the track: goal completions and steps where a person dragged something (perturbations come from the plan). */
@@ -24,6 +25,8 @@ export function Timeline() {
   const cursor = useEpisodeStore((s) => s.cursor);
   const view = useEpisodeStore((s) => s.view);
   const crash = useEpisodeStore((s) => s.crash);
+  // A stored episode opened from the history: the simulator holds only its first state.
+  const stored = useHistoryStore((s) => s.openedId !== null);
   const max = Math.max(0, recordCount - 1);
   const value = cursor ?? max;
   const marks = useMarks(recordCount);
@@ -69,7 +72,7 @@ export function Timeline() {
       </span>
       {cursor !== null ? (
         <>
-          <button type="button" className="button small" data-testid="resume-here" disabled={!!crash} onClick={() => void controller.resumeFromCursor()} title="Continue the episode from this step; later steps are dropped">
+          <button type="button" className="button small" data-testid="resume-here" disabled={!!crash || stored} onClick={() => void controller.resumeFromCursor()} title={stored ? 'A stored episode cannot be continued; Run starts it again' : 'Continue the episode from this step; later steps are dropped'}>
             <Icon name="resume" /> Resume from here
           </button>
           <button type="button" className="button small ghost" data-testid="go-live" onClick={() => controller.goLive()}>
