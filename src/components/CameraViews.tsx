@@ -4,7 +4,7 @@ import type { Reasoning } from '../sim/reasoning';
 import type { CameraImages } from '../engine/types';
 import { useSession } from '../state/session/context';
 import { useEpisodeStore } from '../state/episodeStore';
-import { modelExtras } from '../policy/modelDecision';
+import { hasOutput, modelExtras } from '../policy/modelDecision';
 import { usePolicyStore } from '../state/policyStore';
 import { useUiStore } from '../state/uiStore';
 import type { StepRecord } from '../workers/protocol';
@@ -161,6 +161,21 @@ function groundTruth(view: StepRecord, show: boolean): Reasoning | null {
   return show && view.decision?.source === 'model' ? (view.expert?.reasoning ?? null) : null;
 }
 
+/** Which image-space overlays the model on screen cannot draw, in words (its points and boxes stay hidden). */
+function MissingOverlays() {
+  const info = usePolicyStore((s) => s.info);
+  const view = useEpisodeStore((s) => s.view);
+  const extras = modelExtras(view?.decision);
+  const has = (g: 'points' | 'boxes') => (extras ? hasOutput(extras, g) : (info?.outputs?.[g] ?? true));
+  const missing = [!has('points') && 'gripper points', !has('boxes') && 'object boxes'].filter(Boolean);
+  if (!missing.length) return null;
+  return (
+    <p className="muted small" data-testid="overlay-note">
+      this model has no {missing.join(' or ')} outputs; they are not drawn
+    </p>
+  );
+}
+
 function AttentionControls() {
   const info = usePolicyStore((s) => s.info);
   const show = useUiStore((s) => s.showAttention);
@@ -170,9 +185,19 @@ function AttentionControls() {
   const view = useEpisodeStore((s) => s.view);
   const extras = modelExtras(view?.decision);
   const att = extras?.attention;
-  const queries = att?.queries ?? info?.attention.queries ?? ['action'];
-  const layers = att?.layers ?? info?.attention.layers ?? 1;
-  const heads = att?.heads ?? info?.attention.heads ?? 1;
+  // A model without an attention output (docs/byo-policy.md) says so in place of the selectors.
+  if ((info && !info.attention) || (extras && !hasOutput(extras, 'attention'))) {
+    return (
+      <div className="attention-controls" data-testid="attention-controls">
+        <span className="muted small" data-testid="no-attention">
+          no attention output: this model does not say where it looked
+        </span>
+      </div>
+    );
+  }
+  const queries = att?.queries ?? info?.attention?.queries ?? ['action'];
+  const layers = att?.layers ?? info?.attention?.layers ?? 1;
+  const heads = att?.heads ?? info?.attention?.heads ?? 1;
   const av = att && show ? attentionView(att, query, head) : null;
   return (
     <div className="attention-controls" data-testid="attention-controls">
@@ -375,6 +400,7 @@ export function CameraViews() {
           </label>
         </div>
       </div>
+      {policy === 'model' && <MissingOverlays />}
       {policy === 'model' && <AttentionControls />}
       <div className="camera-grid">
         {CAMERAS.map((cam, i) => {

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { describeSubtask } from '../sim/reasoning';
 import { useSession } from '../state/session/context';
 import { useEpisodeStore } from '../state/episodeStore';
-import { modelExtras } from '../policy/modelDecision';
+import { hasOutput, modelExtras } from '../policy/modelDecision';
 import { MAX_K, usePolicyStore } from '../state/policyStore';
 
 // How the model's predicted chunks turn into motion (on the 3D view, top right), and the approval gate
@@ -68,7 +68,7 @@ export function ApprovalBar() {
       <div className="approval-text">
         <strong>The model proposes</strong>
         <span>
-          {d ? `${d.reasoning.move}${sub ? ` to ${describeSubtask(sub)}` : ''}` : '…'}
+          {!d ? '…' : hasOutput(extras, 'reasoning') ? `${d.reasoning.move}${sub ? ` to ${describeSubtask(sub)}` : ''}` : 'a path (actions only, no reasoning)'}
           {closes ? ', closing the gripper' : ''} · {k} step{k > 1 ? 's' : ''}
           {conf ? ` · confidence ${Math.round(100 * conf.move)}%` : ''}
         </span>

@@ -37,7 +37,7 @@ export function InstructionTokens() {
   let textShare: number | null = null;
   if (fromDecision) {
     const t = extras.tokens;
-    const av = showAttention ? attentionView(extras.attention, query, head) : null;
+    const av = showAttention && extras.attention ? attentionView(extras.attention, query, head) : null;
     textShare = av?.share.text ?? null;
     const n = Math.min(t.words.length, av?.text?.length ?? Infinity);
     let max = 0;

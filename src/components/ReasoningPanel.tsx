@@ -1,7 +1,7 @@
 import { describeSubtask } from '../sim/reasoning';
 import type { Subtask } from '../sim/tasks';
 import { useEpisodeStore } from '../state/episodeStore';
-import { modelExtras } from '../policy/modelDecision';
+import { hasOutput, modelExtras } from '../policy/modelDecision';
 import { useUiStore } from '../state/uiStore';
 import type { PolicyDecision, StepRecord } from '../workers/protocol';
 import { compareDecisions, type Disagreement } from './disagreement';
@@ -131,7 +131,9 @@ export function ReasoningPanel() {
   const d = view?.decision ?? null;
   const extras = modelExtras(d);
   const gt = extras && showGt ? (view?.expert ?? null) : null;
-  const diff = d && gt ? compareDecisions(d, gt) : null;
+  // A model without reasoning outputs has nothing to compare with the expert's plan and move.
+  const reasons = !extras || hasOutput(extras, 'reasoning');
+  const diff = d && gt && reasons ? compareDecisions(d, gt) : null;
   const grip = d && d.actions.length ? d.actions[0][6] : null;
   const gtGrip = gt && gt.actions.length ? gt.actions[0][6] : null;
   const conf = d?.reasoning.confidence;
@@ -173,11 +175,20 @@ export function ReasoningPanel() {
               <GoalList record={view} />
             </>
           )}
-          <div className="section-label with-aside">
-            Plan {conf && <Confidence value={conf.plan} label="plan" />}
-          </div>
-          <Plan record={view} gt={gt} diff={diff} />
+          {reasons ? (
+            <>
+              <div className="section-label with-aside">
+                Plan {conf && <Confidence value={conf.plan} label="plan" />}
+              </div>
+              <Plan record={view} gt={gt} diff={diff} />
+            </>
+          ) : (
+            <p className="muted" data-testid="no-reasoning">
+              this model has no reasoning outputs (plan, subtask, move): it predicts actions only
+            </p>
+          )}
           <div className="reason-grid">
+            {reasons && (
             <div className={`reason-cell ${diff?.move ? 'mismatch' : ''}`}>
               <div className="section-label with-aside">Move {conf && <Confidence value={conf.move} label="move" />}</div>
               <div className="move" data-testid="move">
@@ -197,6 +208,7 @@ export function ReasoningPanel() {
                 </div>
               )}
             </div>
+            )}
             <div className={`reason-cell ${diff?.gripper ? 'mismatch' : ''}`}>
               <div className="section-label">Gripper</div>
               <div className="gripper">

@@ -6,7 +6,7 @@ export interface AttentionMaps {
   heads: number;
   queries: string[];
   context: number;
-  segments: Manifest['attention']['segments'];
+  segments: NonNullable<Manifest['attention']>['segments'];
   data: Float32Array;
   /**
    * Models with spatial-softmax keypoints: per camera, K (u, v) pairs in 0..1 image coordinates. Keypoint j

@@ -6,10 +6,14 @@ import type { Vec3 } from '../sim/math';
 import { CAMERAS, MOVES, OBJECTS, VERBS, type Move, type ObjectName, type Verb } from '../sim/vocab';
 import type { AttentionMaps } from './attention';
 import type { Manifest } from './manifest';
+import type { OutputAvailability } from './outputGroups';
 import type { Tokens } from './tokenizer';
 
 export interface ModelDecision extends Decision {
-  attention: AttentionMaps;
+  /** Absent when the model has no attention output. */
+  attention?: AttentionMaps;
+  /** Which output families the model has: `reasoning` holds empty placeholders for the missing ones (absent: all). */
+  outputs?: OutputAvailability;
   tokens: { words: string[]; unknown: string[]; truncated: string[] };
   /** Non-null when the actions must not be executed (NaN or far outside the action space). */
   fault: string | null;
@@ -45,9 +49,77 @@ export function actionFault(actions: number[][]): string | null {
   return null;
 }
 
+type Get = (name: string) => Raw[string];
+
+/** What a model without reasoning, point or box outputs shows: nothing, which the views say in words. */
+function emptyReasoning(): Reasoning {
+  const gripper = {} as Reasoning['gripper'];
+  const boxes = {} as Reasoning['boxes'];
+  for (const cam of CAMERAS) {
+    gripper[cam] = { points: [], visible: [] };
+    boxes[cam] = [];
+  }
+  return { plan: [], subtaskIndex: 0, move: 'stop', gripper, boxes };
+}
+
+/** Plan: slots up to the first "empty" verb class; the subtask and move heads with their confidences. */
+function decodeReasoning(get: Get): Pick<Reasoning, 'plan' | 'subtaskIndex' | 'move' | 'confidence'> {
+  const verbs = get('plan_verb_logits');
+  const objs = get('plan_object_logits');
+  const [, P, V] = verbs.dims;
+  const O = objs.dims[2];
+  const plan: Subtask[] = [];
+  let planConf = 0;
+  for (let s = 0; s < P; s++) {
+    const pv = softmax(verbs.data, s * V, V);
+    const v = argmax(pv);
+    if (v >= VERBS.length) break;
+    const po = softmax(objs.data, s * O, O);
+    const o = argmax(po);
+    plan.push({ verb: VERBS[v] as Verb, object: OBJECTS[o] as ObjectName });
+    planConf += pv[v] * po[o];
+  }
+  planConf = plan.length ? planConf / plan.length : 0;
+  const sub = get('subtask_logits');
+  const ps = softmax(sub.data, 0, Math.max(1, plan.length));
+  const subtaskIndex = argmax(ps);
+  const mv = get('move_logits');
+  const pm = softmax(mv.data, 0, MOVES.length);
+  const moveIdx = argmax(pm);
+  return { plan, subtaskIndex, move: MOVES[moveIdx] as Move, confidence: { plan: planConf, subtask: ps[subtaskIndex], move: pm[moveIdx] } };
+}
+
+/** Gripper point now and ahead, per camera. */
+function decodePoints(pts: Raw[string]): Reasoning['gripper'] {
+  const nPts = pts.dims[2];
+  const gripper = {} as Reasoning['gripper'];
+  CAMERAS.forEach((cam, c) => {
+    const points: [number, number][] = [];
+    for (let j = 0; j < nPts; j++) points.push([pts.data[(c * nPts + j) * 2], pts.data[(c * nPts + j) * 2 + 1]]);
+    gripper[cam] = { points, visible: points.map(([u, v]) => u > 0.005 && u < 0.995 && v > 0.005 && v < 0.995) };
+  });
+  return gripper;
+}
+
+/** Object boxes per camera, the visible ones (logit > 0) only. */
+function decodeBoxes(blog: Raw[string], bx: Raw[string]): Reasoning['boxes'] {
+  const O = blog.dims[2];
+  const boxes = {} as Reasoning['boxes'];
+  CAMERAS.forEach((cam, c) => {
+    boxes[cam] = [];
+    for (let o = 0; o < O; o++) {
+      const logit = blog.data[c * O + o];
+      if (logit <= 0) continue;
+      const b = bx.data.subarray((c * O + o) * 4, (c * O + o) * 4 + 4);
+      boxes[cam].push({ object: OBJECTS[o] as ObjectName, box: [b[0], b[1], b[2], b[3]], score: 1 / (1 + Math.exp(-logit)) });
+    }
+  });
+  return boxes;
+}
+
 /** Turn the ONNX outputs into actions, a 3D path, ECoT reasoning and attention maps. */
 export function decodeOutputs(m: Manifest, raw: Raw, proprio: ArrayLike<number>, tokens: Tokens): ModelDecision {
-  const get = (name: string) => {
+  const get: Get = (name) => {
     const r = raw[name];
     if (!r) throw new Error(`model returned no "${name}" output`);
     return r;
@@ -74,68 +146,29 @@ export function decodeOutputs(m: Manifest, raw: Raw, proprio: ArrayLike<number>,
     p = [p[0] + c(a[0]), p[1] + c(a[1]), p[2] + c(a[2])];
     path.push(p);
   }
-  // Plan: slots up to the first "empty" verb class.
-  const verbs = get('plan_verb_logits');
-  const objs = get('plan_object_logits');
-  const [, P, V] = verbs.dims;
-  const O = objs.dims[2];
-  const plan: Subtask[] = [];
-  let planConf = 0;
-  for (let s = 0; s < P; s++) {
-    const pv = softmax(verbs.data, s * V, V);
-    const v = argmax(pv);
-    if (v >= VERBS.length) break;
-    const po = softmax(objs.data, s * O, O);
-    const o = argmax(po);
-    plan.push({ verb: VERBS[v] as Verb, object: OBJECTS[o] as ObjectName });
-    planConf += pv[v] * po[o];
-  }
-  planConf = plan.length ? planConf / plan.length : 0;
-  const sub = get('subtask_logits');
-  const ps = softmax(sub.data, 0, Math.max(1, plan.length));
-  const subtaskIndex = argmax(ps);
-  const mv = get('move_logits');
-  const pm = softmax(mv.data, 0, MOVES.length);
-  const moveIdx = argmax(pm);
-  // Gripper points and boxes per camera.
-  const pts = get('gripper_points');
-  const nPts = pts.dims[2];
-  const blog = get('box_logits');
-  const bx = get('boxes');
-  const gripper = {} as Reasoning['gripper'];
-  const boxes = {} as Reasoning['boxes'];
-  CAMERAS.forEach((cam, c) => {
-    const points: [number, number][] = [];
-    for (let j = 0; j < nPts; j++) points.push([pts.data[(c * nPts + j) * 2], pts.data[(c * nPts + j) * 2 + 1]]);
-    gripper[cam] = { points, visible: points.map(([u, v]) => u > 0.005 && u < 0.995 && v > 0.005 && v < 0.995) };
-    boxes[cam] = [];
-    for (let o = 0; o < O; o++) {
-      const logit = blog.data[c * O + o];
-      if (logit <= 0) continue;
-      const b = bx.data.subarray((c * O + o) * 4, (c * O + o) * 4 + 4);
-      boxes[cam].push({ object: OBJECTS[o] as ObjectName, box: [b[0], b[1], b[2], b[3]], score: 1 / (1 + Math.exp(-logit)) });
+  const has = m.available;
+  const reasoning = emptyReasoning();
+  if (has.reasoning) Object.assign(reasoning, decodeReasoning(get));
+  if (has.points) reasoning.gripper = decodePoints(get('gripper_points'));
+  if (has.boxes) reasoning.boxes = decodeBoxes(get('box_logits'), get('boxes'));
+  let attention: AttentionMaps | undefined;
+  if (has.attention && m.attention) {
+    const att = get('attention');
+    const [, L, Hh, , N] = att.dims;
+    const kpRaw = raw.keypoints;
+    let keypoints: Record<string, Float32Array> | undefined;
+    if (kpRaw) {
+      const K = kpRaw.dims[2];
+      keypoints = Object.fromEntries(CAMERAS.map((cam, c) => [cam, kpRaw.data.slice(c * K * 2, (c + 1) * K * 2)]));
     }
-  });
-  const att = get('attention');
-  const [, L, Hh, , N] = att.dims;
-  const kpRaw = raw.keypoints;
-  let keypoints: Record<string, Float32Array> | undefined;
-  if (kpRaw) {
-    const K = kpRaw.dims[2];
-    keypoints = Object.fromEntries(CAMERAS.map((cam, c) => [cam, kpRaw.data.slice(c * K * 2, (c + 1) * K * 2)]));
+    attention = { layers: L, heads: Hh, queries: m.attention.queries, context: N, segments: m.attention.segments, data: att.data, keypoints };
   }
   return {
     actions,
     path,
-    reasoning: {
-      plan,
-      subtaskIndex,
-      move: MOVES[moveIdx] as Move,
-      gripper,
-      boxes,
-      confidence: { plan: planConf, subtask: ps[subtaskIndex], move: pm[moveIdx] },
-    },
-    attention: { layers: L, heads: Hh, queries: m.attention.queries, context: N, segments: m.attention.segments, data: att.data, keypoints },
+    reasoning,
+    attention,
+    outputs: { ...has },
     tokens: { words: tokens.words, unknown: tokens.unknown, truncated: tokens.truncated },
     fault,
   };

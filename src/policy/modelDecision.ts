@@ -1,6 +1,7 @@
 import type { PolicyDecision } from '../engine/types';
 import type { AttentionMaps } from './attention';
 import type { ModelDecision } from './decode';
+import { ALL_OUTPUTS, type OutputAvailability, type OutputGroup } from './outputGroups';
 
 // A model prediction as the timeline stores it: the Decision every view already draws (actions, path,
 // reasoning), plus the model-only outputs under `extras.model`.
@@ -9,7 +10,10 @@ import type { ModelDecision } from './decode';
 export type Backend = 'webgpu' | 'wasm';
 
 export interface ModelExtras {
-  attention: AttentionMaps;
+  /** Absent when the model has no attention output. */
+  attention?: AttentionMaps;
+  /** Which output families the model has (absent in records made before models could lack some: all). */
+  outputs?: OutputAvailability;
   tokens: { words: string[]; unknown: string[]; truncated: string[] };
   /** Why the actions were refused (NaN, out of range); null when they were fine. */
   fault: string | null;
@@ -35,9 +39,14 @@ export function modelExtras(d: PolicyDecision | null | undefined): ModelExtras |
   return m ?? null;
 }
 
+/** Whether the prediction's model has an output family; views show a note instead of an empty overlay. */
+export function hasOutput(m: ModelExtras | null | undefined, group: OutputGroup): boolean {
+  return (m?.outputs ?? ALL_OUTPUTS)[group];
+}
+
 export function toPolicyDecision(decoded: ModelDecision, meta: InferenceMeta, instruction: string): PolicyDecision {
-  const { actions, path, reasoning, attention, tokens, fault } = decoded;
-  const model: ModelExtras = { attention, tokens, fault, backend: meta.backend, inferMs: meta.ms, predictedAt: meta.step, offset: 0, instruction };
+  const { actions, path, reasoning, attention, outputs, tokens, fault } = decoded;
+  const model: ModelExtras = { attention, outputs, tokens, fault, backend: meta.backend, inferMs: meta.ms, predictedAt: meta.step, offset: 0, instruction };
   return { actions, path, reasoning, source: 'model', extras: { model } };
 }
 

@@ -1,7 +1,8 @@
 import type { InferenceSession, Tensor } from 'onnxruntime-web';
+import { CONTRACT } from './contract';
 import { checkModelSignature, parseManifest, ManifestError, type Manifest } from './manifest';
-import { imageToCHW, normalize } from './preprocess';
-import { tokenize, type Tokens } from './tokenizer';
+import { imageToCHW, normalize, resizeRGB, selectProprio } from './preprocess';
+import { tokenize, words, type Tokens } from './tokenizer';
 import { decodeOutputs, type ModelDecision } from './decode';
 
 /** The parts of onnxruntime (web or node) this wrapper uses; lets the same code run in a worker and in Node. */
@@ -32,12 +33,16 @@ export class OnnxPolicy {
     } catch (e) {
       throw new ManifestError(`the model file could not be loaded: ${(e as Error).message}`);
     }
-    checkModelSignature(manifest, session.inputNames, session.outputNames);
+    // Older runtimes have no metadata; the names are checked in any case.
+    const meta = (session as Partial<Pick<InferenceSession, 'inputMetadata'>>).inputMetadata ?? [];
+    checkModelSignature(manifest, session.inputNames, session.outputNames, meta);
     return new OnnxPolicy(manifest, ort, session);
   }
 
+  /** The instruction as the model reads it; a model without text input reads nothing (no ids). */
   tokenize(instruction: string): Tokens {
-    return tokenize(instruction, this.manifest.tokenizer);
+    const tok = this.manifest.tokenizer;
+    return tok ? tokenize(instruction, tok) : { ids: new Int32Array(0), words: words(instruction), unknown: [], truncated: [] };
   }
 
   /** Raw forward pass: named outputs as flat float arrays with their dims. */
@@ -47,10 +52,17 @@ export class OnnxPolicy {
     for (const cam of m.cameras) {
       const img = obs.images[cam.name];
       if (!img) throw new Error(`observation has no "${cam.name}" camera image`);
-      feeds[`image_${cam.name}`] = new this.ort.Tensor('float32', imageToCHW(img, cam.width, cam.height, cam.normalization), [1, 3, cam.height, cam.width]);
+      // The simulator renders every camera at the contract's size; other resolutions are resampled here.
+      const src = CONTRACT.cameras.find((c) => c.name === cam.name)!;
+      const rgb = img.length === cam.width * cam.height * 3 ? img : resizeRGB(img, src.width, src.height, cam.width, cam.height);
+      feeds[`image_${cam.name}`] = new this.ort.Tensor('float32', imageToCHW(rgb, cam.width, cam.height, cam.normalization), [1, 3, cam.height, cam.width]);
     }
-    feeds.tokens = new this.ort.Tensor('int32', tokens.ids, [1, tokens.ids.length]);
-    feeds.proprio = new this.ort.Tensor('float32', normalize(obs.proprio, m.proprio.mean, m.proprio.std), [1, m.proprio.mean.length]);
+    if (m.tokenizer) feeds.tokens = new this.ort.Tensor('int32', tokens.ids, [1, tokens.ids.length]);
+    const layout = m.proprio.layout;
+    if (layout.length) {
+      const x = selectProprio(obs.proprio, layout, CONTRACT.proprio.layout);
+      feeds[CONTRACT.proprio.input] = new this.ort.Tensor('float32', normalize(x, m.proprio.mean, m.proprio.std), [1, layout.length]);
+    }
     const res = await this.session.run(feeds);
     const out: Record<string, { data: Float32Array; dims: number[] }> = {};
     for (const [k, t] of Object.entries(res)) {

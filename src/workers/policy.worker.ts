@@ -4,6 +4,7 @@ import * as ort from 'onnxruntime-web/webgpu';
 import wasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url';
 import mjsUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.mjs?url';
 import { OnnxPolicy, type OrtModule, type PolicyObservation } from '../policy/onnxPolicy';
+import { CONTRACT } from '../policy/contract';
 import { timeDecisions } from '../policy/timing';
 import { parseManifest, ManifestError, type Manifest } from '../policy/manifest';
 import { decodeOutputs } from '../policy/decode';
@@ -150,24 +151,48 @@ async function timeOn(req: InferRequest, which: Backend, runs: number): Promise<
   return timeDecisions(await session(which), observation(req), runs);
 }
 
+interface Fetched {
+  json: unknown;
+  manifest: Manifest;
+  bytes: Uint8Array;
+  fromCache: boolean;
+  source: string;
+}
+
+async function fromUrl(opts: PolicyLoadOptions, report: (p: LoadProgress) => void): Promise<Fetched> {
+  const dir = opts.modelDir.endsWith('/') ? opts.modelDir : `${opts.modelDir}/`;
+  report({ phase: 'manifest', loaded: 0, total: 1 });
+  // A dev server answers a missing file with its HTML page: fetchManifestJson says so instead of a JSON error.
+  const json = await fetchManifestJson(dir).catch((e: unknown) => {
+    throw e instanceof ManifestError ? e : new ManifestError(e instanceof Error ? e.message : String(e));
+  });
+  const manifest: Manifest = parseManifest(json);
+  const modelUrl = new URL(manifest.model, new URL(dir, self.location.href)).href;
+  const prov = manifest.provenance as Record<string, unknown>;
+  // The file's hash names the cache entry: a new model under the same URL is never served stale.
+  const version = manifest.model_sha256 ?? String(prov.exported ?? prov.train_time_s ?? '');
+  if (opts.noCache) await clearModelCache();
+  const check = expectedBytes(manifest.model, manifest.model_bytes, manifest.model_sha256);
+  const { bytes, fromCache } = await fetchModelBytes(modelUrl, `${modelUrl}#${version}`, report, check);
+  return { json, manifest, bytes, fromCache, source: dir };
+}
+
+/** Dropped files: checked like a download (size and hash when the manifest states them), never cached. */
+async function fromFiles(files: NonNullable<PolicyLoadOptions['files']>, report: (p: LoadProgress) => void): Promise<Fetched> {
+  report({ phase: 'manifest', loaded: 0, total: 1 });
+  const manifest = parseManifest(files.manifest);
+  const problem = await expectedBytes(files.fileName, manifest.model_bytes, manifest.model_sha256)(files.model);
+  if (problem) throw new ManifestError(problem);
+  report({ phase: 'download', loaded: files.model.length, total: files.model.length });
+  return { json: files.manifest, manifest, bytes: files.model, fromCache: false, source: files.fileName };
+}
+
 const api: PolicyWorkerApi = {
   async load(opts: PolicyLoadOptions, onProgress?: (p: LoadProgress) => void): Promise<PolicyLoadInfo> {
     const t0 = performance.now();
     const report = (p: LoadProgress) => onProgress?.(p);
-    const dir = opts.modelDir.endsWith('/') ? opts.modelDir : `${opts.modelDir}/`;
-    report({ phase: 'manifest', loaded: 0, total: 1 });
-    // A dev server answers a missing file with its HTML page: fetchManifestJson says so instead of a JSON error.
-    const json = await fetchManifestJson(dir).catch((e: unknown) => {
-      throw e instanceof ManifestError ? e : new ManifestError(e instanceof Error ? e.message : String(e));
-    });
-    const manifest: Manifest = parseManifest(json);
-    const modelUrl = `${dir}${manifest.model}`;
+    const { json, manifest, bytes, fromCache, source } = opts.files ? await fromFiles(opts.files, report) : await fromUrl(opts, report);
     const prov = manifest.provenance as Record<string, unknown>;
-    // The file's hash names the cache entry: a new model under the same URL is never served stale.
-    const version = manifest.model_sha256 ?? String(prov.exported ?? prov.train_time_s ?? '');
-    if (opts.noCache) await clearModelCache();
-    const check = expectedBytes(manifest.model, manifest.model_bytes, manifest.model_sha256);
-    const { bytes, fromCache } = await fetchModelBytes(modelUrl, `${modelUrl}#${version}`, report, check);
     for (const s of Object.values(sessions)) await s?.release().catch(() => undefined);
     for (const k of Object.keys(sessions) as Backend[]) delete sessions[k];
     modelBytes = bytes;
@@ -198,9 +223,10 @@ const api: PolicyWorkerApi = {
     report({ phase: 'warmup', loaded: 0, total: 1 });
     const t1 = performance.now();
     const m = sessions[backend]!.manifest;
+    // Observations as the simulator sends them: every camera at the contract's size, the full proprio vector.
     const images: Record<string, Uint8Array> = {};
-    for (const c of m.cameras) images[c.name] = new Uint8Array(c.width * c.height * 3).fill(128);
-    await sessions[backend]!.decide({ images, proprio: Float32Array.from(m.proprio.mean), instruction: 'warm up' });
+    for (const c of CONTRACT.cameras) images[c.name] = new Uint8Array(c.width * c.height * 3).fill(128);
+    await sessions[backend]!.decide({ images, proprio: new Float32Array(CONTRACT.proprio.layout.length), instruction: 'warm up' });
     const warmupMs = performance.now() - t1;
     report({ phase: 'ready', loaded: 1, total: 1 });
     return {
@@ -212,11 +238,14 @@ const api: PolicyWorkerApi = {
       fromCache,
       loadMs: performance.now() - t0,
       warmupMs,
-      vocab: m.tokenizer.vocab,
-      tokenizer: m.tokenizer,
+      vocab: m.tokenizer?.vocab ?? [],
+      tokenizer: m.tokenizer ?? null,
+      fixedInstruction: m.fixed_instruction ?? null,
+      outputs: m.available,
+      source,
       chunkLength: m.action.chunk_length,
       controlHz: m.action.control_hz,
-      attention: { layers: m.attention.layers, heads: m.attention.heads, queries: m.attention.queries },
+      attention: m.attention && m.available.attention ? { layers: m.attention.layers, heads: m.attention.heads, queries: m.attention.queries } : null,
       provenance: prov,
     };
   },

@@ -1,14 +1,25 @@
 import type { ModelDecision } from '../policy/decode';
 import type { LoadProgress } from '../policy/modelLoader';
 import type { Manifest } from '../policy/manifest';
+import type { OutputAvailability } from '../policy/outputGroups';
 
 import type { Backend } from '../policy/modelDecision';
 
 export type { Backend };
 
+/** A model a person dropped on the page: the manifest's JSON and the ONNX file's bytes. */
+export interface ModelFiles {
+  manifest: unknown;
+  model: Uint8Array;
+  /** The ONNX file's name, to say where the model came from. */
+  fileName: string;
+}
+
 export interface PolicyLoadOptions {
   /** Directory URL of the model, e.g. `/models/vla-small/` (holds manifest.json and the ONNX file). */
   modelDir: string;
+  /** Dropped files: loaded instead of `modelDir`, never cached. */
+  files?: ModelFiles;
   backend?: 'auto' | Backend;
   /** Skip the cache (after a failed load, to get a fresh copy). */
   noCache?: boolean;
@@ -25,13 +36,19 @@ export interface PolicyLoadInfo {
   loadMs: number;
   warmupMs: number;
   vocab: string[];
-  /** The tokenizer's rules, so the UI flags words the model does not know while a person types. */
-  tokenizer: Manifest['tokenizer'];
+  /** The tokenizer's rules, so the UI flags words the model does not know while a person types; null: no text input. */
+  tokenizer: Manifest['tokenizer'] | null;
+  /** The one instruction a model without text input was trained for, when its manifest says. */
+  fixedInstruction: string | null;
+  /** Which optional output families the model has. */
+  outputs: OutputAvailability;
+  /** Where the model came from: its folder URL or the dropped file's name. */
+  source: string;
   /** Model chunk length (H) and control rate, for the execution controls. */
   chunkLength: number;
   controlHz: number;
-  /** Attention layout, for the layer/head/query selectors. */
-  attention: { layers: number; heads: number; queries: string[] };
+  /** Attention layout, for the layer/head/query selectors; null: the model has no attention output. */
+  attention: { layers: number; heads: number; queries: string[] } | null;
   provenance: Record<string, unknown>;
 }
 

@@ -11,7 +11,8 @@ import type { PolicyDecision } from '../../src/workers/protocol';
 // What the overlays compute from a real prediction of the shipped model: the attention views, the stored
 // decision and its chunk remainders, and the comparison with the expert.
 
-let decision: ModelDecision;
+// The shipped model has every output: attention is there.
+let decision: ModelDecision & { attention: NonNullable<ModelDecision['attention']> };
 
 beforeAll(async () => {
   const dir = process.env.PARITY_MODEL_DIR ?? 'public/models/vla-small';
@@ -20,7 +21,7 @@ beforeAll(async () => {
   const policy = await OnnxPolicy.load(ort as unknown as OrtModule, new Uint8Array(readFileSync(`${dir}/${manifest.model}`)), manifest);
   const sample = JSON.parse(readFileSync(`${dir}/parity.json`, 'utf8')).samples[0];
   const images = Object.fromEntries(Object.entries(sample.pixels as Record<string, number[]>).map(([k, v]) => [k, Uint8Array.from(v)]));
-  decision = await policy.decide({ images, proprio: Float32Array.from(sample.proprio_raw), instruction: sample.instruction });
+  decision = (await policy.decide({ images, proprio: Float32Array.from(sample.proprio_raw), instruction: sample.instruction })) as typeof decision;
 });
 
 describe('attention views', () => {
@@ -77,7 +78,7 @@ describe('stored decisions', () => {
     const d = stored();
     const m = modelExtras(d)!;
     expect(m).toMatchObject({ predictedAt: 12, offset: 0, backend: 'wasm', instruction: 'put it there', fault: null });
-    expect(m.attention.data).toBe(decision.attention.data);
+    expect(m.attention!.data).toBe(decision.attention.data);
     expect(modelExtras({ ...d, source: 'expert' })).toBeNull();
   });
 

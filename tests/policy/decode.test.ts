@@ -48,7 +48,7 @@ describe('decoding the model outputs', () => {
     }
     expect(d.reasoning.plan.length).toBeLessThanOrEqual(manifestJson.reasoning.max_plan);
     for (const c of Object.values(d.reasoning.confidence!)) expect(c).toBeGreaterThanOrEqual(0);
-    const { layers, heads, queries, context, data } = d.attention;
+    const { layers, heads, queries, context, data } = d.attention!;
     expect(data.length).toBe(layers * heads * queries.length * context);
     for (let r = 0; r < layers * heads * queries.length; r++) {
       let sum = 0;

@@ -63,7 +63,7 @@ describe('TypeScript decoding against the Python reference', () => {
     expect(samples.length).toBeGreaterThan(0);
     for (const [i, s] of samples.entries()) {
       expect(s.decoded, `sample ${i} has a decoded reference`).toBeDefined();
-      const d = decodeOutputs(manifest, toRaw(s.outputs, manifest), Float32Array.from(s.proprio_raw), tokenize(s.instruction, manifest.tokenizer));
+      const d = decodeOutputs(manifest, toRaw(s.outputs, manifest), Float32Array.from(s.proprio_raw), tokenize(s.instruction, manifest.tokenizer!));
       expectMatches(d, s.decoded, manifest, `sample ${i}`);
     }
   });
@@ -77,7 +77,7 @@ describe('TypeScript decoding against the Python reference', () => {
     const m = parseManifest({ ...shipped, action: { ...shipped.action, mean: fx.action_mean, std: fx.action_std } });
     const proprio = Float32Array.from(m.proprio.mean);
     for (const c of fx.cases) {
-      const d = decodeOutputs(m, toRaw(c.outputs, m), proprio, tokenize('', m.tokenizer));
+      const d = decodeOutputs(m, toRaw(c.outputs, m), proprio, tokenize('', m.tokenizer!));
       expectMatches(d, c.decoded, m, c.name);
     }
   });
