@@ -11,8 +11,8 @@ import type { BenchSection } from './bench/section';
 import { checkWritableFile, parseFlags, runCli, UsageError } from './lib/cli';
 
 const USAGE = `usage: npm run bench [-- --quick] [--only SECTION[,SECTION...]] [--out FILE.json]
-  Speed figures as JSON on stdout (and in FILE): physics vs native MuJoCo, inference WASM vs
-  onnxruntime-node, app frame time. Sections are the files of scripts/bench/.
+  Speed figures as JSON on stdout (and in FILE): physics vs native MuJoCo, inference in WASM and our
+  overhead over a bare session.run, app frame time. Sections are the files of scripts/bench/.
 `;
 
 async function loadSections(): Promise<BenchSection[]> {

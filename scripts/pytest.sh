@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `npm run test:py`: the training pipeline's tests (tiny synthetic dataset -> train -> export -> onnxruntime-node).
+# `npm run test:py`: the training pipeline's tests (tiny synthetic dataset -> train -> export -> onnxruntime-web WASM in Node).
 # Uses Debian's Python on purpose: a pyenv `python3` may come first on PATH and has no torch.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,7 +13,7 @@ if ! "$PY" -c 'import torch, pytest, numpy, onnx, matplotlib' 2>/dev/null; then
     libopenblas0-pthread
 fi
 
-# The parity tests run the exported model in onnxruntime-node from node_modules.
-[ -d node_modules/onnxruntime-node ] || { echo "node_modules/onnxruntime-node missing: run npm install" >&2; exit 1; }
+# The parity tests run the exported model in onnxruntime-web (WASM) from node_modules.
+[ -d node_modules/onnxruntime-web ] || { echo "node_modules/onnxruntime-web missing: run npm install" >&2; exit 1; }
 
 exec "$PY" -m pytest training/tests -q -p no:cacheprovider "$@"

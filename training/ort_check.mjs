@@ -1,5 +1,6 @@
-// Runs an exported VLA model in onnxruntime-node (the same kernels as onnxruntime-web's WASM EP, minus
-// the browser). Used by training/tests and by export.py to verify what was exported.
+// Runs an exported VLA model in onnxruntime-web's WASM backend under Node: the very kernels the app runs
+// when WebGPU is missing, without a browser. Used by training/tests and by export.py to verify what was
+// exported.
 //
 //   node training/ort_check.mjs run MODEL.onnx INPUTS.json    -> JSON {output: {dims, data}} on stdout
 //        INPUTS.json: {name: {dims: [...], dtype: "float32"|"int32", data: [...flat]}}
@@ -8,12 +9,13 @@
 //        normalisation) on the raw inputs in parity.json, runs the model, compares with PyTorch's outputs.
 //   node training/ort_check.mjs bench MODEL_DIR [runs]         -> JSON timing, 1 thread, batch 1
 //
-// Run it from the repository root so `onnxruntime-node` resolves from node_modules.
-import * as ort from 'onnxruntime-node';
+// Run it from the repository root so `onnxruntime-web` resolves from node_modules.
+import * as ort from 'onnxruntime-web';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-const sessionOptions = { intraOpNumThreads: 1, interOpNumThreads: 1, graphOptimizationLevel: 'all' };
+ort.env.wasm.numThreads = 1;
+const sessionOptions = { executionProviders: ['wasm'], graphOptimizationLevel: 'all' };
 
 function toTensor({ dims, dtype, data }) {
   const arr = dtype === 'int32' ? Int32Array.from(data) : Float32Array.from(data);
@@ -55,7 +57,7 @@ function feeds(manifest, sample) {
 }
 
 async function run(modelPath, inputsPath) {
-  const session = await ort.InferenceSession.create(modelPath, sessionOptions);
+  const session = await ort.InferenceSession.create(readFileSync(modelPath), sessionOptions);
   const spec = JSON.parse(readFileSync(inputsPath, 'utf8'));
   const f = Object.fromEntries(Object.entries(spec).map(([k, v]) => [k, toTensor(v)]));
   const out = await session.run(f);
@@ -65,7 +67,7 @@ async function run(modelPath, inputsPath) {
 async function parity(dir) {
   const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
   const fixtures = JSON.parse(readFileSync(join(dir, manifest.parity.file), 'utf8'));
-  const session = await ort.InferenceSession.create(join(dir, manifest.model), sessionOptions);
+  const session = await ort.InferenceSession.create(readFileSync(join(dir, manifest.model)), sessionOptions);
   const report = { ok: true, atol: fixtures.atol, samples: [] };
   for (const sample of fixtures.samples) {
     const f = feeds(manifest, sample);
@@ -90,7 +92,7 @@ async function bench(dir, runs) {
   const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
   const fixtures = JSON.parse(readFileSync(join(dir, manifest.parity.file), 'utf8'));
   let t = performance.now();
-  const session = await ort.InferenceSession.create(join(dir, manifest.model), sessionOptions);
+  const session = await ort.InferenceSession.create(readFileSync(join(dir, manifest.model)), sessionOptions);
   const loadMs = performance.now() - t;
   const f = feeds(manifest, fixtures.samples[0]);
   t = performance.now();
@@ -104,7 +106,7 @@ async function bench(dir, runs) {
   }
   times.sort((a, b) => a - b);
   const q = (p) => times[Math.min(times.length - 1, Math.floor(p * times.length))];
-  return { backend: 'onnxruntime-node cpu', threads: 1, batch: 1, runs, load_ms: loadMs, first_run_ms: firstMs,
+  return { backend: 'onnxruntime-web wasm (node)', threads: 1, batch: 1, runs, load_ms: loadMs, first_run_ms: firstMs,
     median_ms: q(0.5), p10_ms: q(0.1), p90_ms: q(0.9), min_ms: times[0] };
 }
 

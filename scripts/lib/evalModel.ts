@@ -83,9 +83,10 @@ export async function checkModel(dir: string, { session = true } = {}): Promise<
     fail(`${manifest.model} has SHA-256 ${sha256.slice(0, 12)}… but its manifest says ${manifest.model_sha256.slice(0, 12)}… (a different or corrupted file)`);
   }
   if (session) {
-    const [ort, { OnnxPolicy }] = await Promise.all([import('onnxruntime-node'), import('../../src/policy/onnxPolicy')]);
+    const [ort, { OnnxPolicy }] = await Promise.all([import('onnxruntime-web'), import('../../src/policy/onnxPolicy')]);
+    ort.env.wasm.numThreads = 1;
     try {
-      const policy = await OnnxPolicy.load(ort as unknown as Parameters<typeof OnnxPolicy.load>[0], bytes, json);
+      const policy = await OnnxPolicy.load(ort as unknown as Parameters<typeof OnnxPolicy.load>[0], bytes, json, { executionProviders: ['wasm'] });
       await policy.release();
     } catch (e) {
       fail(`the model does not load: ${(e as Error).message}`);

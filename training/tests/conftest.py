@@ -37,7 +37,7 @@ def exported(trained_run, tmp_path_factory):
 
 
 def ort(*args) -> dict:
-    """Run training/ort_check.mjs (onnxruntime-node) and parse its JSON output."""
+    """Run training/ort_check.mjs (onnxruntime-web WASM in Node) and parse its JSON output."""
     r = subprocess.run(["node", str(TRAINING / "ort_check.mjs"), *map(str, args)], cwd=REPO,
                        capture_output=True, text=True, timeout=120)
     assert r.stdout.strip(), r.stderr

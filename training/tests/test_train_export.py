@@ -96,7 +96,7 @@ def test_onnx_graph(exported):
 
 
 def test_onnxruntime_parity_fixtures(exported):
-    """JS re-implementation of the manifest preprocessing + onnxruntime-node must reproduce PyTorch."""
+    """JS re-implementation of the manifest preprocessing + onnxruntime-web WASM must reproduce PyTorch."""
     report = ort("parity", exported)
     assert report["ok"], report
     assert len(report["samples"]) == 2 and all(s["tokens_match"] for s in report["samples"])

@@ -5,7 +5,7 @@
 Writes model.onnx (opset 17, batch 1, int32 tokens), manifest.json (everything the TypeScript runtime needs
 to feed and decode the model, plus provenance), MODEL_CARD.md, parity.json (raw fixture inputs and PyTorch
 outputs that onnxruntime-web must reproduce within `atol`) and loss_curves.png. Unless --no-verify, the
-export is then run through onnxruntime-node (training/ort_check.mjs) and refused if parity fails.
+export is then run through onnxruntime-web's WASM backend in Node (training/ort_check.mjs) and refused if parity fails.
 """
 
 from __future__ import annotations
@@ -355,7 +355,7 @@ def main(argv=None):
     ap.add_argument("--out", required=True, help="model directory, e.g. public/models/vla-small")
     ap.add_argument("--name", help="model name (default: the --out folder name)")
     ap.add_argument("--ckpt", default="latest.pt", help="checkpoint file inside --run")
-    ap.add_argument("--no-verify", action="store_true", help="skip the onnxruntime-node parity check")
+    ap.add_argument("--no-verify", action="store_true", help="skip the onnxruntime-web parity check")
     a = ap.parse_args(argv)
     torch.set_num_threads(2)
     export(Path(a.run), Path(a.out), a.name, verify=not a.no_verify, ckpt_name=a.ckpt)
