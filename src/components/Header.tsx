@@ -5,6 +5,7 @@ import { useEpisodeStore } from '../state/episodeStore';
 import { parseSeed } from '../state/urlParams';
 import { usePolicyStore } from '../state/policyStore';
 import { Icon } from './Icon';
+import { ModelDrop } from './ModelDrop';
 import { ModelStatus } from './ModelStatus';
 import { initialReportUrl, RobustnessReportDialog } from './RobustnessReportView';
 import { taskTitle } from './taskTitle';
@@ -107,6 +108,7 @@ function PolicySelect() {
           <option value="expert">Scripted expert (oracle)</option>
         </select>
         <ModelStatus />
+        <ModelDrop />
       </span>
     </label>
   );

@@ -16,6 +16,7 @@ export function ModelStatus() {
   const info = usePolicyStore((s) => s.info);
   const error = usePolicyStore((s) => s.error);
   const ms = usePolicyStore((s) => s.lastInferMs);
+  const custom = usePolicyStore((s) => s.source !== null);
 
   if (status === 'loading' || status === 'restarting') {
     const f = progressFraction(progress);
@@ -45,6 +46,7 @@ export function ModelStatus() {
   const details = info
     ? [
         describeBackend(backend ?? 'wasm', note),
+        custom ? `your model, from ${info.source}` : '',
         `${info.name}: ${info.params ? `${(info.params / 1e3).toFixed(0)}k parameters, ` : ''}${mb} MB ${info.fromCache ? 'from the browser cache' : 'downloaded'}`,
         `loaded in ${(info.loadMs / 1000).toFixed(1)} s (warm-up ${(info.warmupMs / 1000).toFixed(1)} s)`,
         ms !== null ? `last inference ${ms.toFixed(0)} ms` : '',
@@ -57,6 +59,11 @@ export function ModelStatus() {
       <span className={`badge backend ${backend}`} data-testid="backend-badge" data-backend={backend ?? ''}>
         {backend}
       </span>
+      {custom && info && (
+        <span className="badge" data-testid="model-name" title={`your model, from ${info.source}`}>
+          {info.name}
+        </span>
+      )}
       <span className="model-status-text">
         {ms !== null ? `${ms.toFixed(0)} ms` : info?.fromCache ? 'cached' : 'ready'}
       </span>

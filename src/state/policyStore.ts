@@ -1,7 +1,7 @@
 import { create } from 'zustand';
 import type { ExecutionMode } from '../policy/execution';
 import type { LoadProgress } from '../policy/modelLoader';
-import type { Backend, PolicyLoadInfo } from '../workers/policyProtocol';
+import type { Backend, ModelFiles, PolicyLoadInfo } from '../workers/policyProtocol';
 import type { ExecutionRequest } from '../workers/protocol';
 
 // The learned policy's side of the UI: loading progress, the live backend, execution settings and the
@@ -19,7 +19,12 @@ export interface ExecutionSettings {
   approval: boolean;
 }
 
+/** Which model to load: a folder URL (`?model=`) or dropped files; null is the shipped model. */
+export type ModelSource = { dir: string } | { files: ModelFiles } | null;
+
 export interface PolicyState {
+  /** The model another than the shipped one was asked for (docs/byo-policy.md). */
+  source: ModelSource;
   status: ModelStatus;
   progress: LoadProgress | null;
   /** The loading phases seen by the current load, in order (tests and the bench read them). */
@@ -51,6 +56,7 @@ export function executionRequest(s: ExecutionSettings): ExecutionRequest {
 }
 
 export const usePolicyStore = create<PolicyState>(() => ({
+  source: null,
   status: 'loading',
   progress: null,
   phases: [],

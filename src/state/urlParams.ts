@@ -7,7 +7,7 @@ import { DEFAULT_EXECUTION_SETTINGS, type ExecutionSettings } from './policyStor
 import type { PolicySource } from '../workers/protocol';
 
 // The shareable link: ?task=<id>&seed=<n>&instruction=<text>&policy=<expert|model>&perturb=<axis:level,...>&at=<step>:<words>
-// &mode=<chunk:K|ensemble:M>&approval=1&ok=<step>:<a|r|n>&autorun=1
+// &mode=<chunk:K|ensemble:M>&approval=1&ok=<step>:<a|r|n>&model=<folder url>&autorun=1
 // (docs/architecture.md, URL parameters).
 
 export interface UrlState {
@@ -27,6 +27,8 @@ export interface UrlState {
   /** A person's answers in approval mode (`ok=<step>:<a|r|n>`, repeated). */
   approvals: ApprovalAnswer[];
   autorun: boolean;
+  /** Another model's folder URL (`model=`; docs/byo-policy.md); null: the shipped model. */
+  model: string | null;
   /** Problems with the link, to show rather than to silently ignore. */
   warnings: string[];
 }
@@ -84,7 +86,22 @@ export function parseUrl(search: string): UrlState {
   }
   // Recorded answers only replay while predictions wait for them, so they imply approval mode.
   if (['1', 'true', 'yes'].includes((q.get('approval') ?? '').toLowerCase()) || ok.answers.length) execution = { ...execution, approval: true };
-  return { task, seed, instruction: q.get('instruction') ?? '', policy, perturb, interventions: iv.interventions, execution, approvals: ok.answers, autorun, warnings };
+  const model = parseModelUrl(q.get('model'), warnings);
+  return { task, seed, instruction: q.get('instruction') ?? '', policy, perturb, interventions: iv.interventions, execution, approvals: ok.answers, autorun, model, warnings };
+}
+
+/** A model folder's URL, absolute or relative to the app; other schemes (javascript:, data:) are refused. */
+function parseModelUrl(raw: string | null, warnings: string[]): string | null {
+  const given = raw?.trim();
+  if (!given) return null;
+  try {
+    const u = new URL(given, 'http://app.invalid/');
+    if (u.protocol === 'http:' || u.protocol === 'https:') return given;
+  } catch {
+    // fall through to the warning
+  }
+  warnings.push(`model "${given}" in the link is not an http(s) URL of a model folder; using the shipped model`);
+  return null;
 }
 
 /** The query string for the current episode; the instruction only when a person typed one. */
@@ -97,12 +114,14 @@ export function buildQuery(s: {
   interventions?: Intervention[];
   execution?: ExecutionSettings;
   approvals?: ApprovalAnswer[];
+  model?: string | null;
 }): string {
   const q = new URLSearchParams();
   q.set('task', s.task);
   q.set('seed', String(s.seed));
   if (s.instruction.trim()) q.set('instruction', s.instruction.trim());
   q.set('policy', s.policy);
+  if (s.model) q.set('model', s.model);
   if (s.perturb?.length) q.set('perturb', formatAxes(s.perturb));
   for (const i of s.interventions ?? []) q.append('at', formatIntervention(i));
   const ex = s.execution;

@@ -1,7 +1,7 @@
 import type { InferRequest, Backend, BackendComparison } from '../../workers/policyProtocol';
 import { PolicyClient } from '../../workers/policyClient';
 import type { StepRecord } from '../../workers/protocol';
-import { MAX_K, usePolicyStore, type ExecutionSettings } from '../policyStore';
+import { MAX_K, usePolicyStore, type ExecutionSettings, type ModelSource } from '../policyStore';
 
 // The main thread's side of the learned model: the policy worker's lifecycle (load, crash, restart), the
 // model's settings in the UI, and the direct line it hands the sim worker once the model is ready. The
@@ -48,8 +48,10 @@ export class PolicyLink {
     this.client = client;
     setP({ status: restart ? 'restarting' : 'loading', progress: null, phases: [], error: null });
     client.start();
+    const src = getP().source;
+    const opts = src && 'files' in src ? { modelDir: this.modelDir, files: src.files } : { modelDir: src?.dir ?? this.modelDir };
     const loading = client
-      .load({ modelDir: this.modelDir }, (p) => {
+      .load(opts, (p) => {
         if (client !== this.client) return;
         const phases = getP().phases;
         setP({ progress: p, phases: phases.at(-1) === p.phase ? phases : [...phases, p.phase] });
@@ -73,6 +75,12 @@ export class PolicyLink {
       );
     this.loading = loading;
     return loading;
+  }
+
+  /** Load another model (a folder URL or dropped files; null: the shipped one) in place of the current one. */
+  useModel(source: ModelSource): Promise<boolean> {
+    setP({ source, info: null });
+    return this.load();
   }
 
   /** Open a new line to the ready model (the sim worker that held the old one was restarted). */

@@ -6,14 +6,26 @@ import { usePolicyStore } from '../policyStore';
 // whenever the episode on screen changes, so the address bar always reproduces it.
 
 export class UrlSync {
+  /** The model folder the link names (kept in every rewrite); null once a dropped model replaces it. */
+  model: string | null = null;
+
   parse(search: string): UrlState {
-    return parseUrl(search);
+    const link = parseUrl(search);
+    this.model = link.model;
+    if (link.model) usePolicyStore.setState({ source: { dir: link.model } });
+    return link;
   }
 
   private query(): string {
     const s = useEpisodeStore.getState();
     const execution = usePolicyStore.getState().execution;
-    return buildQuery({ task: s.taskId, seed: s.seed, instruction: s.instruction, policy: s.policy, perturb: s.perturb, interventions: s.interventions, execution: s.policy === 'model' ? execution : undefined, approvals: s.approvals });
+    return buildQuery({ task: s.taskId, seed: s.seed, instruction: s.instruction, policy: s.policy, perturb: s.perturb, interventions: s.interventions, execution: s.policy === 'model' ? execution : undefined, approvals: s.approvals, model: this.model });
+  }
+
+  /** A dropped model replaced the link's: the link no longer names a model (it cannot carry files). */
+  forgetModel(): void {
+    this.model = null;
+    this.update();
   }
 
   update(): void {
