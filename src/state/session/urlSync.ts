@@ -12,7 +12,8 @@ export class UrlSync {
   parse(search: string): UrlState {
     const link = parseUrl(search);
     this.model = link.model;
-    if (link.model) usePolicyStore.setState({ source: { dir: link.model } });
+    // Resolved here: the policy worker would resolve a relative URL against its own script's folder.
+    if (link.model) usePolicyStore.setState({ source: { dir: typeof location === 'undefined' ? link.model : new URL(link.model, location.href).href } });
     return link;
   }
 
