@@ -178,6 +178,23 @@ def build_manifest(name: str, model: VLAPolicy, ckpt: dict, onnx_path: Path, run
     }
 
 
+def augmentation_text(aug: dict) -> str:
+    """The recipe's augmentation in words (training/vla/dataset.py applies it), so the card says what was used."""
+    out = [f"random shifts of up to {aug.get('shift', 4)} px (labels shifted with the pixels)",
+           "brightness/contrast/colour jitter"]
+    if aug.get("pixel_noise"):
+        out.append(f"Gaussian pixel noise (sigma up to {aug['pixel_noise']})")
+    if aug.get("blur"):
+        out.append(f"a 3x3 box blur mixed in with probability {aug['blur']}")
+    if aug.get("unk_insert", 0.1):
+        out.append("random insertion of an unknown word")
+    if aug.get("word_dropout"):
+        out.append(f"dropout of function words ({aug['word_dropout']} per word)")
+    if aug.get("synonym_swap"):
+        out.append(f"swaps among the training wordings' synonyms ({aug['synonym_swap']} per word)")
+    return ", ".join(out)
+
+
 def model_card(m: dict) -> str:
     p = m["provenance"]
     d = p["dataset"]
@@ -236,8 +253,7 @@ self-attention among queries, MLP); each output family is read from its own quer
 cross-attention of every layer/head/query over the context (layout in `manifest.json`).
 
 Losses: L1 on normalised action chunks (masked past the episode end), cross-entropy for plan/subtask/move,
-BCE for box visibility, L1 for gripper points and boxes where visible. Augmentation: random shifts of up to
-4 px (labels shifted with the pixels), brightness/contrast/colour jitter, random insertion of an unknown word.
+BCE for box visibility, L1 for gripper points and boxes where visible. Augmentation: {augmentation_text(p["recipe"].get("augment") or {})}.
 
 ## Evaluation
 
