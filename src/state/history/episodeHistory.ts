@@ -180,11 +180,13 @@ export class EpisodeHistory {
         this.opening = false;
       }
       if (get().run === 'faulted') return false;
-      this.host.recording.restore(entry.records);
-      if (entry.outcome.status === 'faulted') useEpisodeStore.setState({ crash: entry.outcome.reason });
+      // Before the records go on screen: the run state they settle in saves the current episode, which is
+      // this stored one, unchanged, not a copy of it under the fresh load's id.
       const last = entry.records[entry.records.length - 1];
-      this.current = { id: entry.id, params: { ...entry }, label: entry.label, faulted: entry.outcome.status === 'faulted' ? entry.outcome.reason : null, savedLast: last, savedCount: entry.records.length, savedFault: null };
-      this.current.savedFault = this.current.faulted;
+      const faulted = entry.outcome.status === 'faulted' ? entry.outcome.reason : null;
+      this.current = { id: entry.id, params: { ...entry }, label: entry.label, faulted, savedLast: last, savedCount: entry.records.length, savedFault: faulted };
+      if (faulted) useEpisodeStore.setState({ crash: faulted });
+      this.host.recording.restore(entry.records);
       setHistory({ openedId: id, openedImages: entry.images });
       return true;
     } finally {
