@@ -47,6 +47,7 @@ export function ModelStatus() {
     ? [
         describeBackend(backend ?? 'wasm', note),
         custom ? `your model, from ${info.source}` : '',
+        info.tokenizer ? '' : `reads no text${info.fixedInstruction ? `; trained for "${info.fixedInstruction}"` : ''}`,
         `${info.name}: ${info.params ? `${(info.params / 1e3).toFixed(0)}k parameters, ` : ''}${mb} MB ${info.fromCache ? 'from the browser cache' : 'downloaded'}`,
         `loaded in ${(info.loadMs / 1000).toFixed(1)} s (warm-up ${(info.warmupMs / 1000).toFixed(1)} s)`,
         ms !== null ? `last inference ${ms.toFixed(0)} ms` : '',
