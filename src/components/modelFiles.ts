@@ -13,7 +13,7 @@ export async function readModelFiles(list: readonly File[]): Promise<ModelFiles>
   try {
     manifest = JSON.parse(await manifests[0].text());
   } catch (e) {
-    throw new Error(`${manifests[0].name} is not valid JSON (${(e as Error).message})`);
+    throw new Error(`${manifests[0].name} is not valid JSON (${(e as Error).message})`, { cause: e });
   }
   const named = (manifest as { model?: unknown }).model;
   const file = typeof named === 'string' ? models.find((f) => f.name === named) : models.length === 1 ? models[0] : undefined;
