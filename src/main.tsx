@@ -7,6 +7,7 @@ import { SessionProvider } from './state/session/context';
 import { EpisodeSession } from './state/session/session';
 import { renderQuality } from './components/renderQuality';
 import './app.css';
+import './phone.css';
 
 declare global {
   interface Window {

@@ -8,7 +8,9 @@ import { hasOutput, modelExtras } from '../policy/modelDecision';
 import { usePolicyStore } from '../state/policyStore';
 import { useUiStore } from '../state/uiStore';
 import type { StepRecord } from '../workers/protocol';
+import { AttentionInfo, AttentionScale } from './attentionLegend';
 import { attentionView, drawHeatmap, drawKeypoints, headOptions } from './attentionView';
+import { placeLabels, type Rect } from './boxLabels';
 import { GRIPPER_COLOR, GT_COLOR, OBJECT_COLOR } from './overlayColors';
 
 // Slightly over ~400 lines: the two camera views share one draw scheduler (pixels from the sim worker,
@@ -20,8 +22,6 @@ interface Layers {
   points: boolean;
   boxes: boolean;
 }
-
-type Rect = [number, number, number, number];
 
 function sizeCanvas(canvas: HTMLCanvasElement): CanvasRenderingContext2D | null {
   const dpr = window.devicePixelRatio || 1;
@@ -78,32 +78,26 @@ function drawOverlay(canvas: HTMLCanvasElement, reasoning: Reasoning | null, gt:
   g.textBaseline = 'middle';
   if (layers.boxes) {
     const boxes = reasoning.boxes[cam] ?? [];
-    const placed: Rect[] = [];
-    const overlaps = (r: Rect) => placed.some((q) => r[0] < q[0] + q[2] && q[0] < r[0] + r[2] && r[1] < q[1] + q[3] && q[1] < r[1] + r[3]);
-    // Small boxes first: their labels matter most and have the fewest places to go.
-    const order = boxes.slice().sort((a, b) => (a.box[2] - a.box[0]) * (a.box[3] - a.box[1]) - (b.box[2] - b.box[0]) * (b.box[3] - b.box[1]));
-    for (const b of order) {
-      const [u0, v0, u1, v1] = b.box;
-      const color = OBJECT_COLOR[b.object] ?? '#fff';
-      const x = u0 * w, y = v0 * h, bw = (u1 - u0) * w, bh = (v1 - v0) * h;
-      g.lineWidth = 1.5;
-      g.strokeStyle = color;
-      g.setLineDash([]);
+    const rects = boxes.map((b): Rect => [b.box[0] * w, b.box[1] * h, (b.box[2] - b.box[0]) * w, (b.box[3] - b.box[1]) * h]);
+    // A confident box needs no number; an unsure one says how unsure.
+    const labels = boxes.map((b) => (b.score !== undefined && b.score < 0.9 ? `${objectLabel(b.object)} ${Math.round(100 * b.score)}%` : objectLabel(b.object)));
+    const lh = 13;
+    const spots = placeLabels(rects, labels.map((l) => g.measureText(l).width + 8), lh, w, h);
+    g.lineWidth = 1.5;
+    g.setLineDash([]);
+    boxes.forEach((b, i) => {
+      const [x, y, bw, bh] = rects[i];
+      g.strokeStyle = OBJECT_COLOR[b.object] ?? '#fff';
       g.strokeRect(x + 0.5, y + 0.5, bw, bh);
-      // A confident box needs no number; an unsure one says how unsure.
-      const label = b.score !== undefined && b.score < 0.9 ? `${objectLabel(b.object)} ${Math.round(100 * b.score)}%` : objectLabel(b.object);
-      const tw = g.measureText(label).width + 8;
-      const lh = 13;
-      const fit = (lx: number, ly: number): Rect => [Math.min(Math.max(0, lx), w - tw), Math.min(Math.max(0, ly), h - lh), tw, lh];
-      const spots = [fit(x, y - lh - 1), fit(x, y + bh + 1), fit(x + bw - tw, y - lh - 1), fit(x + bw - tw, y + bh + 1), fit(x + 1, y + 1)];
-      const spot = spots.find((r) => !overlaps(r));
-      if (!spot) continue; // the box alone still shows where the object is
-      placed.push(spot);
+    });
+    // Labels after all boxes: a later box's outline must not cross an earlier label.
+    boxes.forEach((b, i) => {
+      const spot = spots[i];
       g.fillStyle = 'rgba(12, 14, 19, 0.8)';
       g.fillRect(spot[0], spot[1], spot[2], spot[3]);
-      g.fillStyle = color;
-      g.fillText(label, spot[0] + 4, spot[1] + lh / 2 + 0.5);
-    }
+      g.fillStyle = OBJECT_COLOR[b.object] ?? '#fff';
+      g.fillText(labels[i], spot[0] + 4, spot[1] + lh / 2 + 0.5);
+    });
   }
   if (layers.points) {
     const gp = reasoning.gripper[cam];
@@ -234,6 +228,7 @@ function AttentionControls() {
           proprio {pct(av.share.proprio)}
         </span>
       )}
+      <AttentionInfo />
     </div>
   );
 }
@@ -437,6 +432,7 @@ export function CameraViews() {
           );
         })}
       </div>
+      {policy === 'model' && <AttentionScale />}
     </section>
   );
 }

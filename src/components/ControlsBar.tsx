@@ -124,7 +124,7 @@ export function ControlsBar() {
       <Fps />
       <span className="keys">
         <kbd>space</kbd> run/pause
-        <button type="button" className="button small ghost keys-help" data-testid="shortcuts-button" onClick={openShortcutSheet} aria-label="All keyboard shortcuts (?)" title="All keyboard shortcuts (?)">
+        <button type="button" className="button small ghost keys-help" data-testid="shortcuts-button" onClick={openShortcutSheet} title="All keyboard shortcuts (?)">
           <kbd>?</kbd> all keys
         </button>
       </span>

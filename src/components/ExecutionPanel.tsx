@@ -16,7 +16,7 @@ export function ExecutionPanel() {
   if (policy !== 'model') return null;
   return (
     <div className="exec-panel" data-testid="execution-panel" aria-label="Model execution">
-      <div className="exec-row">
+      <label className="exec-row">
         <span className="field-label">Execute</span>
         <select
           data-testid="execution-mode"
@@ -27,7 +27,7 @@ export function ExecutionPanel() {
           <option value="chunk">k of each chunk</option>
           <option value="ensemble">ACT ensembling</option>
         </select>
-      </div>
+      </label>
       {exec.kind === 'chunk' ? (
         <label className="exec-row" title={`Actions executed from each prediction before the model is asked again (1 = re-plan every step, ${H} = the whole chunk)`}>
           <span className="field-label">k</span>

@@ -62,13 +62,14 @@ export function InstructionTokens() {
       <span className="model-words-label" title="Lower-cased and split into words; the model's vocabulary decides which it knows">
         model reads
       </span>
+      {/* The strongest shade stays at 62% so the word on it keeps 4.5:1 contrast (axe, e2e/a11y.e2e.ts). */}
       {words.map((w, i) => (
         <span
           key={i}
           className={`word ${w.unknown ? 'unknown' : ''} ${w.truncated ? 'truncated' : ''}`}
           data-testid={w.unknown ? 'unknown-word' : 'model-word'}
           data-weight={w.weight === null ? undefined : w.weight.toFixed(3)}
-          style={w.weight === null ? undefined : { background: `rgba(237, 105, 37, ${(0.06 + 0.64 * w.weight).toFixed(3)})` }}
+          style={w.weight === null ? undefined : { background: `rgba(237, 105, 37, ${(0.06 + 0.56 * w.weight).toFixed(3)})` }}
           title={
             w.truncated
               ? 'beyond the model’s maximum instruction length: not read'

@@ -4,6 +4,7 @@ import { useEpisodeStore } from '../state/episodeStore';
 import { hasOutput, modelExtras } from '../policy/modelDecision';
 import { useUiStore } from '../state/uiStore';
 import type { PolicyDecision, StepRecord } from '../workers/protocol';
+import { ConfidenceInfo } from './attentionLegend';
 import { compareDecisions, type Disagreement } from './disagreement';
 
 const MOVE_ICON: Record<string, string> = {
@@ -179,6 +180,7 @@ export function ReasoningPanel() {
             <>
               <div className="section-label with-aside">
                 Plan {conf && <Confidence value={conf.plan} label="plan" />}
+                {conf && <ConfidenceInfo />}
               </div>
               <Plan record={view} gt={gt} diff={diff} />
             </>

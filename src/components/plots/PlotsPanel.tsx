@@ -101,7 +101,8 @@ function PlotGrid() {
   }, [controller]);
 
   return (
-    <div className="plots-grid" id="plots-body">
+    // Focusable: on a phone the grid scrolls inside its own box, and a keyboard must be able to scroll it.
+    <div className="plots-grid" id="plots-body" tabIndex={0} role="region" aria-label="Plots">
       {CHARTS.map((spec, i) => (
         <figure className={`plot plot-${spec.key}`} key={spec.key}>
           <figcaption className="plot-caption">
