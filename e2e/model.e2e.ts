@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser } from '../scripts/lib/browser';
 import { assert, assertEqual, test, type TestContext } from './harness';
-import { livePoses, setSpeed, state, statusText, waitForReady, waitForStep } from './helpers';
+import { livePoses, setSpeed, state, statusText, waitForEnd, waitForReady, waitForStep } from './helpers';
 import { heatmapAt, meanAbsDiff, policyState, scrubTo, stepDecisions, waitForModel, waitForModelReady } from './modelHelpers';
 
 // The learned model in the browser: the policy worker, the control loop and its execution modes, the
@@ -361,3 +361,21 @@ test('model on WebGPU: the badge says webgpu, outputs match WASM within 1e-3, a 
     await browser.close();
   }
 }, 420_000);
+
+test('model: an open program (two steps no task has) is read step by step and carried out by the learned model', async (t) => {
+  const page = await t.open('?task=object/red_to_bowl&seed=3&policy=model');
+  await waitForReady(page);
+  await waitForModelReady(page);
+  await setSpeed(page, 'Infinity');
+  const input = page.getByTestId('instruction-input');
+  await input.fill('put the green cube on the plate and then press the button');
+  await input.press('Enter');
+  await page.getByTestId('program-plan').waitFor();
+  const reads = await page.locator('.program-step-reads').allTextContents();
+  assertEqual(reads.length, 2, `the page says what the policy reads for each step (${reads.join(' | ')})`);
+  const end = await waitForEnd(page, 300_000);
+  assertEqual(end.status, 'success', `the model carried out both steps (${end.reason ?? ''})`);
+  const done = await page.evaluate(() => window.__vla!.state().live!.outcome.completed);
+  assertEqual(done, 2, 'both goals achieved, in order');
+  await t.shot(page, 'model-open-program');
+});
