@@ -268,3 +268,39 @@ test('real-time indicator: says how far below the chosen speed the loop runs, ne
   assertEqual(await page.getByTestId('realtime-indicator').count(), 0, 'no indicator at max speed');
   await page.evaluate(() => window.__vla!.controller.pause());
 });
+
+test('link: a copied link opens at its step, with its overlays, attention choice and 3D camera', async (t) => {
+  const page = await t.open('?task=object/red_to_bowl&seed=4&policy=expert');
+  await waitForReady(page);
+  for (let k = 0; k < 12; k++) {
+    await page.getByTestId('step-button').click();
+    await waitForStep(page, k + 1);
+  }
+  await page.getByTestId('timeline').fill('7');
+  await page.waitForFunction(() => window.__vla!.state().view?.step === 7);
+  // Boxes off, and the 3D camera orbited by a drag on empty floor.
+  await page.getByTestId('boxes-toggle').uncheck();
+  const box = (await page.locator('[data-testid="scene-view"] canvas').boundingBox())!;
+  const from = [box.x + box.width * 0.85, box.y + box.height * 0.85];
+  await page.mouse.move(from[0], from[1]);
+  await page.mouse.down();
+  for (let i = 1; i <= 6; i++) await page.mouse.move(from[0] - 20 * i, from[1] - 4 * i);
+  await page.mouse.up();
+  const link = new URL(await page.evaluate(() => window.__vla!.controller.shareUrl()));
+  const q = link.searchParams;
+  assertEqual(q.get('step'), '7', `the link carries the step on screen: ${link.search}`);
+  assert(!(q.get('overlays') ?? '').split(',').includes('boxes') && (q.get('overlays') ?? '').includes('trajectory'), `and the overlays: ${q.get('overlays')}`);
+  const cam = q.get('cam');
+  assert(cam !== null && cam.split(',').length === 6, `and the camera: ${cam}`);
+  const poses7 = await page.evaluate(() => Array.from(window.__vla!.state().view!.frame.bodies));
+
+  const opened = await t.open(link.search);
+  await waitForReady(opened);
+  await opened.waitForFunction(() => window.__vla!.state().view?.step === 7 && window.__vla!.state().cursor === 7, null, { timeout: 60_000 });
+  assertEqual(JSON.stringify(await opened.evaluate(() => Array.from(window.__vla!.state().view!.frame.bodies))), JSON.stringify(poses7), 'the same state at step 7, bit for bit');
+  assertEqual(await opened.getByTestId('boxes-toggle').isChecked(), false, 'boxes stay off');
+  const again = new URL(await opened.evaluate(() => window.__vla!.controller.shareUrl())).searchParams;
+  assertEqual(again.get('cam'), cam, 'the camera is where the link put it');
+  assertEqual(again.get('step'), '7', 'and its own link says the same step');
+  await t.shot(opened, 'link-opens-at-step');
+});

@@ -386,11 +386,11 @@ export function CameraViews() {
         </span>
         <div className="toggles">
           <label className="toggle" title="Gripper position now (filled) and the planned future points">
-            <input type="checkbox" checked={showPoints} onChange={(e) => setUi({ showPoints: e.target.checked })} />
+            <input type="checkbox" data-testid="points-toggle" checked={showPoints} onChange={(e) => setUi({ showPoints: e.target.checked })} />
             points
           </label>
           <label className="toggle" title="Visible objects with their 2D boxes">
-            <input type="checkbox" checked={showBoxes} onChange={(e) => setUi({ showBoxes: e.target.checked })} />
+            <input type="checkbox" data-testid="boxes-toggle" checked={showBoxes} onChange={(e) => setUi({ showBoxes: e.target.checked })} />
             boxes
           </label>
         </div>

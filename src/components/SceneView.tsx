@@ -10,6 +10,7 @@ import { displayStatus, useEpisodeStore } from '../state/episodeStore';
 import { useUiStore } from '../state/uiStore';
 import { modelExtras } from '../policy/modelDecision';
 import { MAX_DROT } from '../sim/env';
+import { CameraLink } from './CameraLink';
 import { GhostGripper } from './GhostGripper';
 import { GhostPathPoints, ghostPointsFirst } from './GhostPathPoints';
 import { GRIPPER_COLOR, GT_COLOR, PLAN_COLOR, TRAIL_COLOR } from './overlayColors';
@@ -406,6 +407,7 @@ export function SceneView() {
           <Bodies quality={quality} frames={frames} onModel={setModel} />
           <Trajectories />
           <DragSpring model={model} />
+          <CameraLink />
           <OrbitControls makeDefault target={VIEW_TARGET} minDistance={0.3} maxDistance={4} maxPolarAngle={Math.PI * 0.495} enableDamping dampingFactor={0.12} />
         </Canvas>
       )}

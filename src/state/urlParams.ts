@@ -4,6 +4,7 @@ import { isTaskId } from '../sim/tasks';
 import { formatApproval, parseApprovals, type ApprovalAnswer } from '../engine/approvals';
 import { formatExecution, parseExecution } from '../policy/execution';
 import { DEFAULT_EXECUTION_SETTINGS, type ExecutionSettings } from './policyStore';
+import { parseViewLink, type ViewLink } from './viewLink';
 import type { PolicySource } from '../workers/protocol';
 
 // The shareable link: ?task=<id>&seed=<n>&instruction=<text>&policy=<expert|model>&perturb=<axis:level,...>&at=<step>:<words>
@@ -29,6 +30,8 @@ export interface UrlState {
   autorun: boolean;
   /** Another model's folder URL (`model=`; docs/byo-policy.md); null: the shipped model. */
   model: string | null;
+  /** Where the view opens: step, overlays, attention selection, 3D camera (src/state/viewLink.ts). */
+  view: ViewLink;
   /** Problems with the link, to show rather than to silently ignore. */
   warnings: string[];
 }
@@ -87,7 +90,9 @@ export function parseUrl(search: string): UrlState {
   // Recorded answers only replay while predictions wait for them, so they imply approval mode.
   if (['1', 'true', 'yes'].includes((q.get('approval') ?? '').toLowerCase()) || ok.answers.length) execution = { ...execution, approval: true };
   const model = parseModelUrl(q.get('model'), warnings);
-  return { task, seed, instruction: q.get('instruction') ?? '', policy, perturb, interventions: iv.interventions, execution, approvals: ok.answers, autorun, model, warnings };
+  const view = parseViewLink(q);
+  warnings.push(...view.warnings);
+  return { task, seed, instruction: q.get('instruction') ?? '', policy, perturb, interventions: iv.interventions, execution, approvals: ok.answers, autorun, model, view, warnings };
 }
 
 /** A model folder's URL, absolute or relative to the app; other schemes (javascript:, data:) are refused. */

@@ -17,6 +17,7 @@ import { PolicyLink } from './policyLink';
 import { Recording } from './recording';
 import { SimLink } from './simLink';
 import { UrlSync } from './urlSync';
+import { applyViewLink, runToStep } from './viewOpen';
 
 // Longer than ~400 lines on purpose: a facade's surface is long by nature (every action a person or a test
 // can take); each method is a few lines of wiring into the parts beside it.
@@ -122,6 +123,15 @@ export class EpisodeSession {
     }
     await this.load();
     modelLoad ??= this.loadModel();
+    applyViewLink(link.view);
+    if (link.view.step !== null) {
+      // A link copied at a step opens at that step: the words first (no autorun), then the run up to it.
+      if (parseAfterLoad) await this.instructions.submit(link.instruction, false);
+      if (get().policy === 'model') await modelLoad;
+      if (get().policy === 'model' && !(await this.modelReady())) return;
+      await runToStep({ play: (v) => void this.sim.api.play(v), pause: () => this.pause(), scrub: (k) => this.scrub(k) }, link.view.step);
+      return;
+    }
     if (parseAfterLoad) {
       // The link's words are read against the layout now on screen: a program runs, else the box says why.
       set({ instructionDraft: link.instruction });

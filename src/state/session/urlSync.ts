@@ -1,6 +1,9 @@
 import { parseUrl, buildQuery, type UrlState } from '../urlParams';
 import { useEpisodeStore } from '../episodeStore';
 import { usePolicyStore } from '../policyStore';
+import { useUiStore } from '../uiStore';
+import { useViewCamera } from '../viewCamera';
+import { viewParams } from '../viewLink';
 
 // The shareable link (docs/architecture.md, URL parameters): read once at start-up, rewritten in place
 // whenever the episode on screen changes, so the address bar always reproduces it.
@@ -37,7 +40,11 @@ export class UrlSync {
     history.replaceState(null, '', quality ? `${query}&quality=${encodeURIComponent(quality)}` : query);
   }
 
+  /** The episode's link plus where the view is: the step on screen, the overlays and the 3D camera. */
   shareUrl(): string {
-    return `${location.origin}${location.pathname}${this.query()}`;
+    const e = useEpisodeStore.getState();
+    const step = e.cursor ?? e.live?.step ?? null;
+    const view = viewParams({ step, ui: useUiStore.getState(), camera: useViewCamera.getState().pose });
+    return `${location.origin}${location.pathname}${this.query()}&${view.toString()}`;
   }
 }
