@@ -52,6 +52,7 @@ async function runEval(o: EvalOptions, hooks: RunHooks = {}, log: (s: string) =>
     policy: o.policy,
     model: o.model,
     modelDir: o.modelDir,
+    modelUrl: o.modelUrl,
     execution: o.execution,
     reading: o.reading,
     interventions: o.interventions,
@@ -66,7 +67,7 @@ async function runEval(o: EvalOptions, hooks: RunHooks = {}, log: (s: string) =>
   const meta: RunMeta = {
     suite: o.split ? o.tasks[0].id : o.suite, // open/<split>[/canonical]
     policy: o.policy,
-    model: o.modelDir ? displayPath(o.modelDir) : null,
+    model: o.modelUrl ?? (o.modelDir ? displayPath(o.modelDir) : null),
     model_sha256: backend.modelSha256,
     execution: o.execution ? formatExecution(o.execution) : null,
     reading: o.reading,

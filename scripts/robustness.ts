@@ -93,6 +93,7 @@ async function main(): Promise<number> {
     policy: e.policy,
     model: e.model,
     modelDir: e.modelDir,
+    modelUrl: e.modelUrl,
     execution: e.execution,
     reading: e.reading,
     perturbations: [],
@@ -126,7 +127,7 @@ async function main(): Promise<number> {
   const report = buildRobustnessReport(
     {
       policy: e.policy,
-      model: e.modelDir ? displayPath(e.modelDir) : null,
+      model: e.modelUrl ?? (e.modelDir ? displayPath(e.modelDir) : null),
       suite: e.split ? `${e.suite}/${e.split}` : e.suite,
       seed: e.seed,
       trials: e.trials,

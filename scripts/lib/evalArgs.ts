@@ -7,6 +7,7 @@ import { UsageError } from './cli';
 import { POLICY_READINGS, type PolicyReading } from '../../src/engine/types';
 import { INTERVENTION_MODES, type InterventionMode } from '../../src/engine/interventions';
 import { DEFAULT_MODEL_DIR, modelUrlPath, resolveModelDir } from './evalModel';
+import { isModelUrl } from './modelUrl';
 import { DEFAULT_EXECUTION, parseExecution, type ExecutionMode } from '../../src/policy/execution';
 
 import { EVAL_SEED_START } from '../../src/sim/seeds';
@@ -31,7 +32,8 @@ export const USAGE = `usage: npm run eval -- --suite <${[...EVAL_SUITES, 'all'].
 
   --policy expert   the scripted expert; runs in Node by default (--via node), or in the headless runner page
   --policy model    a learned policy (default --model public/models/vla-small); runs in the browser runner
-  --model DIR       the folder with manifest.json and the ONNX file, anywhere on disk (checked before the run)
+  --model DIR|URL   the folder with manifest.json and the ONNX file, anywhere on disk or on a web server (a URL
+                    is downloaded to a temp folder first); checked before the run
   --execution       how its action chunks run: chunk:K (first K actions, then re-plan; default chunk:4)
                     or ensemble[:M] (query every step, ACT temporal ensembling with weights exp(-M * i))
   --reading         what the model reads during a multi-step instruction (long tasks, open programs): step
@@ -60,6 +62,8 @@ export interface EvalOptions {
   model: string | null;
   /** The model directory on disk, absolute; the one served at `model` and hashed for the report. */
   modelDir: string | null;
+  /** `--model URL`: the folder it is downloaded from into modelDir before the run (scripts/lib/modelUrl.ts). */
+  modelUrl: string | null;
   /** How the model's action chunks are executed (null for the expert). */
   execution: ExecutionMode | null;
   /** What the model reads during multi-step instructions (null for the expert). */
@@ -176,6 +180,7 @@ export function parseEvalArgs(argv: string[]): EvalOptions {
     policy,
     model: modelDir ? modelUrlPath(modelDir) : null,
     modelDir,
+    modelUrl: policy === 'model' && values.model && isModelUrl(values.model) ? values.model : null,
     execution,
     reading,
     interventions,

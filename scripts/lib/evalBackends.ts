@@ -38,6 +38,8 @@ export interface BackendOptions {
   model: string | null;
   /** The model directory on disk, served at `model`. */
   modelDir?: string | null;
+  /** Where modelDir is downloaded from first (`--model URL`). */
+  modelUrl?: string | null;
   /** The model's chunk execution; the runner's default when absent. */
   execution?: ExecutionMode | null;
   perturbations: AxisSetting[];
@@ -130,6 +132,7 @@ class BrowserBackend implements EpisodeBackend {
       throw new UsageError('the browser backend needs the headless runner page (runner.html, src/runner/runner.ts); it is not in this checkout');
     }
     // Before the build and the browser: a model that cannot load is refused with its path.
+    if (o.modelUrl && o.modelDir) await (await import('./modelUrl')).downloadModel(o.modelUrl, o.modelDir);
     const model = o.model && o.modelDir ? await (await import('./evalModel')).checkModel(o.modelDir) : null;
     // Loaded on demand: playwright is heavy and the Node backend never needs it.
     const [{ ensureBuilt }, { openRunner }] = await Promise.all([import('./build'), import('./runnerClient')]);

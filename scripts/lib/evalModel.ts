@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { UsageError } from './cli';
+import { isModelUrl, modelUrlDir } from './modelUrl';
 
 // The model `eval --model DIR` evaluates is the one in DIR, wherever DIR is: the runner page is served the
 // directory itself (scripts/lib/browser.ts mounts it), never a model of the same name in the build, and
@@ -14,6 +15,7 @@ export const MOUNT_PREFIX = '__eval_model__';
 
 /** The directory `--model` names: a path, or a bare name of a model shipped in public/models/. */
 export function resolveModelDir(given: string, cwd = process.cwd()): string {
+  if (isModelUrl(given)) return modelUrlDir(given);
   const abs = resolve(cwd, given);
   if (!existsSync(abs) && !given.includes('/') && !given.includes(sep)) {
     const shipped = resolve(cwd, 'public/models', given);
