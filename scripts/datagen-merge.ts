@@ -6,8 +6,7 @@
 // Exit codes: 0 merged, 1 crashed, 2 refused (folders of different runs, overlapping or missing episodes;
 // the message says which).
 
-import { parseArgs } from 'node:util';
-import { ensureWritableDir, runCli, UsageError } from './lib/cli';
+import { ensureWritableDir, parseFlagsAndPaths, runCli, UsageError } from './lib/cli';
 import { planMerge, writeMerged } from './lib/datagenShard';
 
 const USAGE = `usage: npm run datagen:merge -- SHARD_DIR... --out DIR
@@ -19,17 +18,7 @@ const USAGE = `usage: npm run datagen:merge -- SHARD_DIR... --out DIR
 `;
 
 async function main(): Promise<number> {
-  let values, positionals;
-  try {
-    ({ values, positionals } = parseArgs({
-      args: process.argv.slice(2),
-      options: { out: { type: 'string' }, help: { type: 'boolean', short: 'h', default: false } },
-      strict: true,
-      allowPositionals: true,
-    }));
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
+  const { values, positionals } = parseFlagsAndPaths(process.argv.slice(2), { out: { type: 'string' }, help: { type: 'boolean', short: 'h', default: false } });
   if (values.help) {
     process.stdout.write(USAGE);
     return 0;

@@ -8,8 +8,7 @@
 
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
-import { checkWritableFile, runCli, UsageError } from './lib/cli';
+import { checkWritableFile, parseFlagsAndPaths, runCli, UsageError } from './lib/cli';
 import { emitReport } from './lib/evalOutput';
 import { reportOf } from './lib/evalPlan';
 import { mergeShards, readShardFile } from './lib/evalShardFile';
@@ -34,17 +33,7 @@ function shardPaths(args: string[]): string[] {
 }
 
 async function main(): Promise<number> {
-  let values, positionals;
-  try {
-    ({ values, positionals } = parseArgs({
-      args: process.argv.slice(2),
-      options: { out: { type: 'string' }, help: { type: 'boolean', short: 'h', default: false } },
-      strict: true,
-      allowPositionals: true,
-    }));
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
+  const { values, positionals } = parseFlagsAndPaths(process.argv.slice(2), { out: { type: 'string' }, help: { type: 'boolean', short: 'h', default: false } });
   if (values.help) {
     process.stdout.write(USAGE);
     return 0;

@@ -5,7 +5,7 @@ import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_EXECUTION, parseExecution } from '../src/policy/execution';
 import type { EvalReport } from './lib/evalReport';
-import { evaluationSection, isRobustness, type AnyReport } from './lib/modelCardEval';
+import { evaluationSection, isRobustness, suiteTotals, type AnyReport } from './lib/modelCardEval';
 
 const args = process.argv.slice(2);
 // The model folder is the last argument when it is a folder; every other argument is a report.
@@ -35,14 +35,7 @@ const executionText =
     : `ACT temporal ensembling (m = ${execution.m})`;
 const r = named;
 const pct = (x: number) => `${(100 * x).toFixed(0)}%`;
-const bySuite = new Map<string, { n: number; ok: number }>();
-for (const t of r.tasks) {
-  const s = t.id.split('/')[0];
-  const e = bySuite.get(s) ?? { n: 0, ok: 0 };
-  e.n += t.trials;
-  e.ok += t.successes;
-  bySuite.set(s, e);
-}
+const bySuite = suiteTotals(r.tasks);
 const suites = Object.fromEntries([...bySuite].map(([s, e]) => [s, { trials: e.n, successes: e.ok, success_rate: e.ok / e.n }]));
 const section = evaluationSection(reports.map((x) => x.r), executionText);
 const cardPath = join(dir, 'MODEL_CARD.md');

@@ -20,6 +20,15 @@ export function parseFlags<O extends Options>(argv: string[], options: O) {
 }
 
 /** Run a CLI's main: a UsageError prints "error: ..." and the usage and exits 2; anything else exits 1. */
+/** parseFlags for commands that also take paths (the merges: `npm run eval:merge -- shard-*.jsonl --out F`). */
+export function parseFlagsAndPaths<O extends Options>(argv: string[], options: O) {
+  try {
+    return parseArgs({ args: argv, options, strict: true, allowPositionals: true });
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+}
+
 export function runCli(name: string, usage: string, main: () => Promise<number | void>): void {
   main().then(
     (code) => process.exit(code ?? 0),

@@ -26,15 +26,21 @@ export function evalCommand(r: EvalReport): string {
   return `npm run eval -- ${flags.join(' ')}`;
 }
 
-function namedTasks(r: EvalReport): string[] {
+/** Trials and successes per suite (the part of a task id before its slash), in the report's task order. */
+export function suiteTotals(tasks: EvalReport['tasks']): Map<string, { n: number; ok: number }> {
   const bySuite = new Map<string, { n: number; ok: number }>();
-  for (const t of r.tasks) {
+  for (const t of tasks) {
     const s = t.id.split('/')[0];
     const e = bySuite.get(s) ?? { n: 0, ok: 0 };
     e.n += t.trials;
     e.ok += t.successes;
     bySuite.set(s, e);
   }
+  return bySuite;
+}
+
+function namedTasks(r: EvalReport): string[] {
+  const bySuite = suiteTotals(r.tasks);
   const n = r.tasks.reduce((s, t) => s + t.trials, 0);
   const ok = r.tasks.reduce((s, t) => s + t.successes, 0);
   return [
