@@ -13,6 +13,7 @@ import { executionRequest, usePolicyStore, type ExecutionSettings } from '../pol
 import { EpisodeHistory } from '../history/episodeHistory';
 import { DragControl, type DragState } from './dragControl';
 import { InstructionFlow } from './instructionFlow';
+import { loadRequestOf } from './loadRequest';
 import { PolicyLink } from './policyLink';
 import { Recording } from './recording';
 import { SimLink } from './simLink';
@@ -252,7 +253,8 @@ export class EpisodeSession {
   private async loadNow(): Promise<void> {
     // (load() already waited for the previous load or branch.)
     if (this.restartingSim) await this.restartingSim;
-    const { taskId, seed, instruction, policy, program, perturb, interventions, approvals } = get();
+    const s = get();
+    const taskId = s.taskId;
     if (!isTaskId(taskId)) {
       pushNotice('error', `There is no task "${taskId}"; showing ${DEFAULT_TASK} instead.`);
       set({ taskId: DEFAULT_TASK });
@@ -262,11 +264,11 @@ export class EpisodeSession {
     this.dragging.drop();
     usePolicyStore.setState({ awaiting: null });
     try {
-      const execution = executionRequest(usePolicyStore.getState().execution);
-      const res = await this.sim.call((api) => api.load({ taskId, seed, instruction: instruction || undefined, policy, execution, ...(program ? { program } : {}), ...(perturb.length ? { perturb } : {}), ...(interventions.length ? { interventions: interventions.map(({ step, text }) => ({ step, text })) } : {}), ...(approvals.length ? { approvals } : {}) }));
+      const req = loadRequestOf({ ...s, execution: usePolicyStore.getState().execution });
+      const res = await this.sim.call((api) => api.load(req));
       this.epoch = res.epoch;
       const typedApplies = res.info.goals.length === 1;
-      set({ info: res.info, crash: null, instructionDraft: res.info.text ?? (instruction && typedApplies ? instruction : res.info.goals[0].instruction) });
+      set({ info: res.info, crash: null, instructionDraft: res.info.text ?? (s.instruction && typedApplies ? s.instruction : res.info.goals[0].instruction) });
       this.recording.start(res.record);
       dispatchRun({ type: 'loaded' });
       this.url.update();
