@@ -91,7 +91,7 @@ function PolicySelect() {
   const modelAvailable = useEpisodeStore((s) => s.modelAvailable);
   const status = usePolicyStore((s) => s.status);
   const error = usePolicyStore((s) => s.error);
-  const label = !modelAvailable ? 'Learned VLA model — failed to load' : status === 'ready' ? 'Learned VLA model' : 'Learned VLA model (loading…)';
+  const label = !modelAvailable ? 'Learned VLA model — failed to load' : status === 'ready' ? 'Learned VLA model' : 'Learned VLA model…';
   return (
     <label className="field policy-field">
       <span className="field-label">Policy</span>

@@ -3,6 +3,7 @@ import { useEpisodeStore } from '../state/episodeStore';
 import { modelExtras } from '../policy/modelDecision';
 import { usePolicyStore } from '../state/policyStore';
 import { useUiStore } from '../state/uiStore';
+import type { ReactNode } from 'react';
 import { attentionView } from './attentionView';
 
 // The instruction as the model reads it, word by word: words outside its vocabulary are flagged (they
@@ -27,7 +28,9 @@ export function InstructionTokens() {
   const showAttention = useUiStore((s) => s.showAttention);
   const query = useUiStore((s) => s.attentionQuery);
   const head = useUiStore((s) => s.attentionHead);
-  if (policy !== 'model' || !tok) return null;
+  if (policy !== 'model') return null;
+  // The row is there while the model loads, so that it does not push the page down when the model is ready.
+  if (!tok) return <WordsRow note="the model is loading…" />;
 
   const extras = modelExtras(view?.decision);
   // What the model read at the step on screen, while the box still holds that text (or the whole sentence of
@@ -55,13 +58,10 @@ export function InstructionTokens() {
     const known = new Set(tok.vocab);
     words = t.words.map((w, i) => ({ text: w, unknown: i < tok.max_length && !known.has(w), truncated: i >= tok.max_length, weight: null, share: null }));
   }
-  if (words.length === 0) return null;
+  if (words.length === 0) return <WordsRow note="no words" />;
   const unknownCount = words.filter((w) => w.unknown).length;
   return (
-    <div className="model-words" data-testid="instruction-tokens" aria-label="The instruction as the model reads it">
-      <span className="model-words-label" title="Lower-cased and split into words; the model's vocabulary decides which it knows">
-        model reads
-      </span>
+    <WordsRow>
       {/* The strongest shade stays at 62% so the word on it keeps 4.5:1 contrast (axe, e2e/a11y.e2e.ts). */}
       {words.map((w, i) => (
         <span
@@ -89,6 +89,19 @@ export function InstructionTokens() {
           shade = “{query.replace('_', ' ')}” attention ({Math.round(100 * textShare)}% of it on words)
         </span>
       )}
+    </WordsRow>
+  );
+}
+
+/** The row, also before there are words to show (a note in a word's box keeps the row's height). */
+function WordsRow({ children, note }: { children?: ReactNode; note?: string }) {
+  return (
+    <div className="model-words" data-testid="instruction-tokens" aria-label="The instruction as the model reads it">
+      <span className="model-words-label" title="Lower-cased and split into words; the model's vocabulary decides which it knows">
+        model reads
+      </span>
+      {note && <span className="word placeholder">{note}</span>}
+      {children}
     </div>
   );
 }

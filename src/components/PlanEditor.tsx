@@ -13,17 +13,19 @@ import './planEditor.css';
 
 /** Buttons beside remaining step `index` (0 = the current step). */
 export function StepControls({ index, count }: { index: number; count: number }) {
-  const edit = useEdit();
-  if (!edit) return null;
+  // Disabled rather than gone when the plan cannot be edited (loading, replay, the episode over): the row
+  // keeps its height, so nothing below it moves (e2e/layoutShift.e2e.ts).
+  const edit = useEdit() ?? undefined;
+  const off = !edit;
   return (
     <span className="plan-edit">
-      <button type="button" className="icon-button" data-testid="program-step-up" disabled={index === 0} onClick={() => edit({ kind: 'move', index, by: -1 })} aria-label="Move this step earlier" title="Move earlier">
+      <button type="button" className="icon-button" data-testid="program-step-up" disabled={off || index === 0} onClick={() => edit?.({ kind: 'move', index, by: -1 })} aria-label="Move this step earlier" title="Move earlier">
         ↑
       </button>
-      <button type="button" className="icon-button" data-testid="program-step-down" disabled={index === count - 1} onClick={() => edit({ kind: 'move', index, by: 1 })} aria-label="Move this step later" title="Move later">
+      <button type="button" className="icon-button" data-testid="program-step-down" disabled={off || index === count - 1} onClick={() => edit?.({ kind: 'move', index, by: 1 })} aria-label="Move this step later" title="Move later">
         ↓
       </button>
-      <button type="button" className="icon-button" data-testid="program-step-delete" disabled={count < 2} onClick={() => edit({ kind: 'delete', index })} aria-label="Delete this step" title="Delete (say “stop” to stop altogether)">
+      <button type="button" className="icon-button" data-testid="program-step-delete" disabled={off || count < 2} onClick={() => edit?.({ kind: 'delete', index })} aria-label="Delete this step" title="Delete (say “stop” to stop altogether)">
         ✕
       </button>
     </span>
@@ -35,18 +37,18 @@ export function AddStep() {
   const edit = useEdit();
   const init = useEpisodeStore((s) => s.info?.init ?? null);
   const [choice, setChoice] = useState(0);
-  if (!edit || !init) return null;
+  if (!init) return null;
   const options = addableAtoms(Object.keys(init.objects));
   return (
     <span className="plan-add">
-      <select data-testid="program-step-choice" value={choice} onChange={(e) => setChoice(Number(e.target.value))} aria-label="A step to add">
+      <select data-testid="program-step-choice" value={choice} disabled={!edit} onChange={(e) => setChoice(Number(e.target.value))} aria-label="A step to add">
         {options.map((a, i) => (
           <option key={i} value={i}>
             {describeResolved(a)}
           </option>
         ))}
       </select>
-      <button type="button" className="button" data-testid="program-step-add" onClick={() => options[choice] && edit({ kind: 'add', atom: options[choice] })}>
+      <button type="button" className="button" data-testid="program-step-add" disabled={!edit} onClick={() => edit && options[choice] && edit({ kind: 'add', atom: options[choice] })}>
         Add step
       </button>
     </span>

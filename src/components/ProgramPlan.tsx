@@ -15,7 +15,13 @@ export function ProgramPlan() {
   const current = useEpisodeStore((s) => s.live?.outcome.goalIndex ?? 0);
   const completed = useEpisodeStore((s) => s.live?.outcome.completed ?? 0);
   const policy = useEpisodeStore((s) => s.policy);
-  if (!goals) return null;
+  // Held in place while the task loads, so that the page does not move down when it arrives.
+  if (!goals)
+    return (
+      <div className="program-plan pending" data-testid="program-plan-pending" aria-busy="true">
+        <span className="program-title">Program: loading the task…</span>
+      </div>
+    );
   // A named task has no parse behind it: its program is its goals (one step, or a long task's or chain's).
   const steps = understood?.steps ?? goals.map((g) => ({ text: g.instruction, label: describeResolved(g.atom) }));
   const count = steps.length === 1 ? 'one step' : `${steps.length} steps`;
