@@ -11,6 +11,7 @@ import { isTerminal, type InterventionReply } from '../../workers/protocol';
 import { dispatchRun, displayStatus, pushNotice, useEpisodeStore } from '../episodeStore';
 import { executionRequest, usePolicyStore, type ExecutionSettings } from '../policyStore';
 import { EpisodeHistory } from '../history/episodeHistory';
+import { EpisodeCompare } from '../compare/episodeCompare';
 import { DragControl, type DragState } from './dragControl';
 import { InstructionFlow } from './instructionFlow';
 import { loadRequestOf } from './loadRequest';
@@ -44,6 +45,8 @@ export class EpisodeSession {
   readonly url = new UrlSync();
   /** Every episode run here, kept in IndexedDB (src/state/history/). */
   readonly history: EpisodeHistory;
+  /** A stored episode beside the one on screen, on the same cursor (src/state/compare/). */
+  readonly compare = new EpisodeCompare();
   /** The load in flight: runs and steps wait for it. */
   private loadDone: Promise<void> = Promise.resolve();
   /** The sim's epoch of the episode on screen: events of an older load are stale. */
@@ -544,6 +547,7 @@ export class EpisodeSession {
   }
 
   dispose(): void {
+    this.compare.close();
     this.model.dispose();
     this.sim.dispose();
   }
