@@ -15,6 +15,7 @@ import { GhostGripper } from './GhostGripper';
 import { GhostPathPoints, ghostPointsFirst } from './GhostPathPoints';
 import { GRIPPER_COLOR, GT_COLOR, PLAN_COLOR, TRAIL_COLOR } from './overlayColors';
 import { renderQuality, type RenderQuality } from './renderQuality';
+import { BACKGROUND, FLOOR_COLOR, VIEW_POSITION, VIEW_TARGET } from './viewDefaults';
 
 // Slightly over ~400 lines: the 3D view's small parts (bodies, drag spring, trajectories, projector) share
 // one canvas and its frame scheduler; each is a few dozen lines.
@@ -22,11 +23,6 @@ import { renderQuality, type RenderQuality } from './renderQuality';
 // The main 3D view. MuJoCo's world is z-up and is drawn as is (camera.up = +z). Body poses come from the
 // controller's interpolator every frame; the planned path, the executed trail and the drag spring are drawn
 // on top. Nothing here steps physics.
-
-const VIEW_TARGET: Vec3 = [0.34, 0, 0.17];
-const VIEW_POSITION: Vec3 = [1.7, -0.92, 1.16];
-const BACKGROUND = '#1a1e26';
-const FLOOR_COLOR = '#2b303a';
 
 function Lighting({ quality }: { quality: RenderQuality }) {
   const key = useRef<THREE.DirectionalLight>(null);

@@ -98,6 +98,16 @@ describe('buildPlotData', () => {
     expect(d.chunk[0].slice(0, 4).map((v) => (v === null ? null : Math.round(v)))).toEqual([null, 1, 2, null]);
   });
 
+  it('spans at least to another episode\'s last step, so two shown side by side share one x axis', () => {
+    const recs = modelEpisode(5);
+    const d = buildPlotData(recs, 3, CHUNK_AHEAD, 12);
+    expect(d.x).toHaveLength(12 + 1 + CHUNK_AHEAD);
+    expect(d.lastStep).toBe(recs.length - 1);
+    expect(d.executed[0].slice(recs.length)).toEqual(new Array(d.x.length - recs.length).fill(null));
+    // A shorter span than its own changes nothing.
+    expect(buildPlotData(recs, 3, CHUNK_AHEAD, 2).x).toHaveLength(buildPlotData(recs, 3).x.length);
+  });
+
   it('an empty recording plots nothing', () => {
     const d = buildPlotData([], 0);
     expect(d.x).toEqual([]);

@@ -57,9 +57,13 @@ export interface PlotData {
 
 const blank = (n: number): Series => new Array<number | null>(n).fill(null);
 
-export function buildPlotData(records: readonly StepRecord[], viewStep: number, ahead = CHUNK_AHEAD): PlotData {
+/**
+ * `spanTo`: the x axis reaches at least this step (plus `ahead`), so two episodes shown side by side share
+ * one axis and their cursors line up.
+ */
+export function buildPlotData(records: readonly StepRecord[], viewStep: number, ahead = CHUNK_AHEAD, spanTo = 0): PlotData {
   const lastStep = Math.max(0, records.length - 1);
-  const n = records.length === 0 ? 0 : lastStep + 1 + ahead;
+  const n = records.length === 0 ? 0 : Math.max(lastStep, spanTo) + 1 + ahead;
   const x = Array.from({ length: n }, (_, i) => i);
   const dims = ACTION_LAYOUT.length;
   const units = Array.from({ length: dims }, (_, d) => actionUnit(d).scale);
