@@ -1,4 +1,5 @@
 import { CameraViews } from './components/CameraViews';
+import { ComparePane } from './components/compare/ComparePane';
 import { ControlsBar } from './components/ControlsBar';
 import { EpisodeHistory } from './components/EpisodeHistory';
 import { ApprovalBar, ExecutionPanel } from './components/ExecutionPanel';
@@ -12,17 +13,19 @@ import { PlotsPanel } from './components/plots/PlotsPanel';
 import { ReasoningPanel } from './components/ReasoningPanel';
 import { SceneView } from './components/SceneView';
 import { Timeline } from './components/Timeline';
+import { useCompareStore } from './state/compare/compareStore';
 import { useEpisodeStore } from './state/episodeStore';
 
 export function App() {
   useShortcuts();
   const boot = useEpisodeStore((s) => s.boot);
   const bootError = useEpisodeStore((s) => s.bootError);
+  const comparing = useCompareStore((s) => s.status !== 'closed');
   return (
     <div className="app">
       <Header />
       <InstructionBar />
-      <main className="workspace">
+      <main className={comparing ? 'workspace comparing' : 'workspace'}>
         <section className="stage" aria-label="3D scene">
           <SceneView />
           {boot === 'loading' && <div className="stage-overlay">Loading the simulator…</div>}
@@ -37,6 +40,7 @@ export function App() {
           <ApprovalBar />
           <Notices />
         </section>
+        <ComparePane />
         <aside className="sidebar">
           <CameraViews />
           <ReasoningPanel />

@@ -67,7 +67,7 @@ export function Timeline() {
           ))}
         </div>
       </div>
-      <span className="timeline-pos" data-testid="timeline-position">
+      <span className="timeline-pos" data-testid="timeline-position" data-step={view ? view.step : 0}>
         {view ? view.step : 0} / {max}
       </span>
       {cursor !== null ? (

@@ -62,6 +62,15 @@ describe('keyCommand', () => {
   });
 });
 
+describe('Escape', () => {
+  it('closes the compared episode when one is open, and is not ours otherwise', () => {
+    expect(keyCommand(key('Escape'), { ...live, comparing: true })).toEqual({ kind: 'close-compare' });
+    expect(keyCommand(key('Escape'), live)).toBeNull();
+    // In the instruction box, Escape leaves the box.
+    expect(keyCommand(key('Escape', { target: 'text' }), { ...live, comparing: true })).toBeNull();
+  });
+});
+
 describe('the shortcut sheet', () => {
   it('lists every key keyCommand handles', () => {
     const listed = new Set(SHORTCUTS.map((s) => s.keys.join('+')));

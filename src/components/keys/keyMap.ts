@@ -28,6 +28,8 @@ export interface KeyContext {
   viewStep: number;
   /** The newest recorded step (the live end). */
   lastStep: number;
+  /** A stored episode is open beside this one (the compare pane). */
+  comparing?: boolean;
 }
 
 export type KeyCommand =
@@ -41,7 +43,8 @@ export type KeyCommand =
   /** Move the time cursor to a recorded step. */
   | { kind: 'seek'; step: number }
   | { kind: 'reset' }
-  | { kind: 'help' };
+  | { kind: 'help' }
+  | { kind: 'close-compare' };
 
 export const JUMP = 10;
 
@@ -68,6 +71,8 @@ export function keyCommand(k: KeyInput, c: KeyContext): KeyCommand | null {
       return { kind: 'seek', step: c.lastStep };
     case '?':
       return { kind: 'help' };
+    case 'Escape':
+      return c.comparing ? { kind: 'close-compare' } : null;
     case 'r':
     case 'R':
       return { kind: 'reset' };
@@ -88,7 +93,7 @@ export const SHORTCUTS: ReadonlyArray<{ keys: string[]; what: string }> = [
   { keys: ['Enter'], what: 'Accept the prediction waiting for approval (also in the instruction box while its text is unchanged)' },
   { keys: ['r'], what: 'Reset the episode to its initial state' },
   { keys: ['?'], what: 'Show this list' },
-  { keys: ['Esc'], what: 'Close this list; leave the instruction box' },
+  { keys: ['Esc'], what: 'Close this list; leave the instruction box; close the episode compared side by side' },
 ];
 
 /**

@@ -33,7 +33,7 @@ export function useShortcuts(): void {
   useEffect(() => {
     const player = new ReplayPlayer(controller);
     const perform = (cmd: KeyCommand, viewStep: number, following: boolean) => {
-      if (cmd.kind !== 'toggle-playback' && cmd.kind !== 'help') player.stop();
+      if (cmd.kind !== 'toggle-playback' && cmd.kind !== 'help' && cmd.kind !== 'close-compare') player.stop();
       switch (cmd.kind) {
         case 'approve':
           controller.approve();
@@ -57,6 +57,9 @@ export function useShortcuts(): void {
         case 'help':
           openShortcutSheet();
           return;
+        case 'close-compare':
+          controller.compare.close();
+          return;
       }
     };
     const onKey = (e: KeyboardEvent) => {
@@ -72,6 +75,7 @@ export function useShortcuts(): void {
           finished: !!s.crash || s.run === 'faulted' || (!!s.live && isTerminal(s.live.outcome.status)),
           viewStep,
           lastStep,
+          comparing: controller.compare.isOpen,
         },
       );
       if (!cmd) return;

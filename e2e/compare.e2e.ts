@@ -1,0 +1,220 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import type { AxeResults } from 'axe-core';
+import type { Page } from 'playwright-core';
+import { assert, assertEqual, test } from './harness';
+import { setSpeed, waitForEnd, waitForReady } from './helpers';
+
+// Side-by-side compare (#17): two stored episodes that differ by their perturbations, one opened, the other
+// beside it on the one time cursor. Keys and a press on the compared episode's plots move both; the compare
+// pane shows the compared episode's own stored record at the cursor's step (its last one, said so, once it
+// ended), its 3D bodies, its camera pixels and plots; Escape and the close button close it.
+
+const BASE = '?task=object/blue_to_bowl&seed=3&policy=expert';
+const PERTURBED = `${BASE}&perturb=layout:2,camera:2`;
+
+const pane = (page: Page) => page.getByTestId('compare-view');
+
+/** Keys go to the page, not to the control that was used last. */
+const focusPage = (page: Page) => page.locator('.timeline-label').click();
+
+async function runEpisode(page: Page, url: string): Promise<number> {
+  await page.goto(url, { waitUntil: 'load' });
+  await waitForReady(page);
+  await setSpeed(page, 'Infinity');
+  await page.getByTestId('run-button').click();
+  const end = await waitForEnd(page);
+  assert(end.status === 'success' || end.status === 'failure', `the episode ended: ${end.status}`);
+  return end.step;
+}
+
+interface Stored {
+  id: string;
+  perturb: unknown[];
+  steps: number;
+}
+
+/** The history's summaries, straight from IndexedDB (src/state/history/historyDb.ts). */
+const storedSummaries = (page: Page) =>
+  page.evaluate(
+    () =>
+      new Promise<Stored[]>((resolve, reject) => {
+        const open = indexedDB.open('vla-episode-history');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const get = open.result.transaction('summaries').objectStore('summaries').getAll();
+          get.onsuccess = () => resolve((get.result as Stored[]).map((s) => ({ id: s.id, perturb: s.perturb, steps: s.steps })));
+          get.onerror = () => reject(get.error);
+        };
+      }),
+  );
+
+/** Record `step` of a stored episode's records, as IndexedDB holds it: its tcp and body poses. */
+const storedRecord = (page: Page, id: string, step: number) =>
+  page.evaluate(
+    ([id, step]) =>
+      new Promise<{ tcp: string; bodies: number[] }>((resolve, reject) => {
+        const open = indexedDB.open('vla-episode-history');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const get = open.result.transaction('records').objectStore('records').get(id);
+          get.onsuccess = () => {
+            const r = (get.result as { records: Array<{ step: number; tcp: number[]; frame: { bodies: Float32Array } }> }).records[step];
+            resolve({ tcp: r.tcp.join(','), bodies: Array.from(r.frame.bodies.slice(0, 14)) });
+          };
+          get.onerror = () => reject(get.error);
+        };
+      }),
+    [id, step] as const,
+  );
+
+/** Both panes at the shared step: the main view on `cursor`, the compare pane on its record `shown`. */
+async function waitForShared(page: Page, cursor: number, shown: number, what: string): Promise<void> {
+  await page
+    .waitForFunction(
+      ([c, k]) => {
+        const el = document.querySelector('[data-testid="compare-view"]');
+        return window.__vla!.state().view?.step === c && el?.getAttribute('data-cursor') === String(c) && el?.getAttribute('data-step') === String(k);
+      },
+      [cursor, shown] as const,
+      { timeout: 15_000 },
+    )
+    .catch(async () => {
+      const got = await page.evaluate(() => {
+        const el = document.querySelector('[data-testid="compare-view"]');
+        return { main: window.__vla!.state().view?.step, cursor: el?.getAttribute('data-cursor'), step: el?.getAttribute('data-step') };
+      });
+      throw new Error(`${what}: expected main ${cursor} and compared ${shown}, got ${JSON.stringify(got)}`);
+    });
+  assertEqual(await page.getByTestId('timeline-position').getAttribute('data-step'), String(cursor), `${what}: the main view's data-step`);
+}
+
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/** axe-core on the compare pane only (the rest of the page is a11y.e2e.ts's). */
+async function paneViolations(page: Page): Promise<string[]> {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE_SOURCE);
+  const r = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(ctx: unknown, opts: unknown): Promise<AxeResults> } }).axe;
+    return axe.run({ include: [['[data-testid="compare-view"]']], exclude: [['[data-testid="compare-scene"] canvas']] }, { resultTypes: ['violations'] });
+  });
+  return r.violations.filter((v) => v.id === 'color-contrast' || v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(' | ')}`);
+}
+
+test('side-by-side compare: a stored episode beside the opened one, on one cursor (keys, plot press), then closed', async (t) => {
+  const page = await t.open(BASE);
+  await waitForReady(page);
+  const plainSteps = await runEpisode(page, t.url + BASE);
+  const perturbedSteps = await runEpisode(page, t.url + PERTURBED);
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="episode-history-item"]').length === 2, null, { timeout: 20_000 });
+  const stored = await storedSummaries(page);
+  const plain = stored.find((s) => s.perturb.length === 0)!;
+  const perturbed = stored.find((s) => s.perturb.length > 0)!;
+  assert(plain && perturbed, `both episodes are stored: ${JSON.stringify(stored)}`);
+  // The longer one is opened, so the compared one ends first and says so.
+  const [main, other] = plain.steps >= perturbed.steps ? [plain, perturbed] : [perturbed, plain];
+  t.log(`plain ${plainSteps} steps, perturbed ${perturbedSteps} steps; opened ${main.steps}, compared ${other.steps}`);
+
+  await page.locator(`[data-episode-id="${main.id}"]`).getByTestId('episode-history-open').click();
+  await page.getByTestId('episode-history-opened').waitFor();
+  const compareButton = page.locator(`[data-episode-id="${other.id}"]`).getByTestId('episode-history-compare');
+  assert(((await compareButton.getAttribute('aria-label')) ?? '').includes('seed 3'), 'the Compare button names the episode');
+  await compareButton.click();
+  await page.locator('[data-testid="compare-view"][data-status="ready"]').waitFor();
+  assertEqual(await pane(page).getAttribute('data-episode-id'), other.id, 'the pane shows the episode compared');
+  assertEqual(await compareButton.getAttribute('aria-pressed'), 'true', 'its Compare button is pressed');
+  const facts = (await page.getByTestId('compare-facts').textContent()) ?? '';
+  assert(facts.includes('object/blue_to_bowl') && facts.includes('seed 3') && facts.includes('expert') && facts.includes(`${other.steps} steps`), `the header says which episode: "${facts}"`);
+  const diff = await page.locator('[data-testid="compare-diff"] [data-diff]').evaluateAll((els) => els.map((e) => e.getAttribute('data-diff')));
+  assert(diff.includes('perturbations'), `the header says the perturbations differ: ${JSON.stringify(diff)}`);
+  assertEqual(diff.includes('steps'), main.steps !== other.steps, 'the step counts differ only when they do');
+  await page.locator('[data-testid="compare-scene"] canvas').waitFor();
+  await page.locator('[data-testid="compare-plot-action-dx"] canvas').waitFor();
+
+  // Keys move the one cursor; the pane shows its own stored record at that step.
+  await focusPage(page);
+  await page.keyboard.press('Home');
+  await waitForShared(page, 0, 0, 'Home');
+  for (let i = 0; i < 3; i++) await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('Shift+ArrowRight');
+  const k = Math.min(13, other.steps);
+  await waitForShared(page, 13, k, '→ ×3, shift+→');
+  assertEqual(await pane(page).getAttribute('data-tcp'), (await storedRecord(page, other.id, k)).tcp, `the compared tcp at step ${k} is its stored record's`);
+  assertEqual(await page.getByTestId('compare-step').textContent(), `step ${k}`, 'the pane says the step');
+  // Its camera views show that step, rendered by the compared episode's own simulator.
+  await page.waitForFunction((s) => document.querySelector('[data-testid="compare-camera-front"] .camera-pixels')?.getAttribute('data-step') === String(s), k, { timeout: 60_000 });
+  const lit = await page.locator('[data-testid="compare-camera-front"] .camera-pixels').evaluate((el) => {
+    const c = el as HTMLCanvasElement;
+    const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+    let sum = 0;
+    for (let i = 0; i < d.length; i += 4) sum += d[i] + d[i + 1] + d[i + 2];
+    return sum / (d.length / 4);
+  });
+  assert(lit > 10, `the compared front camera shows an image (mean ${lit.toFixed(1)})`);
+
+  await page.keyboard.press('End');
+  await waitForShared(page, main.steps, other.steps, 'End');
+  const note = (await page.getByTestId('compare-step').textContent()) ?? '';
+  if (main.steps > other.steps) assertEqual(note, `ended at step ${other.steps}`, 'the shorter episode says where it ended');
+  assertEqual(await pane(page).getAttribute('data-tcp'), (await storedRecord(page, other.id, other.steps)).tcp, 'past its end it shows its last record');
+  await page.keyboard.press('ArrowLeft');
+  await waitForShared(page, main.steps - 1, Math.min(main.steps - 1, other.steps), '←');
+
+  // A press on the compared episode's plot moves the shared cursor (both x axes span the longer episode).
+  // The pane scrolls on its own: its plots sit under its scene and cameras.
+  await page.getByTestId('compare-plot-action-dx').scrollIntoViewIfNeeded();
+  const over = (await page.locator('[data-testid="compare-plot-action-dx"] .u-over').boundingBox())!;
+  await page.mouse.click(over.x + over.width / 3, over.y + over.height / 2);
+  await page.waitForFunction((before) => window.__vla!.state().cursor !== before, main.steps - 1);
+  const pressed = (await page.evaluate(() => window.__vla!.state().cursor))!;
+  const xMax = main.steps + 8;
+  assert(Math.abs(pressed - xMax / 3) <= 1.5, `a press at a third of the compared plot moved the cursor to ${pressed} (x runs to ${xMax})`);
+  await waitForShared(page, pressed, Math.min(pressed, other.steps), 'plot press');
+  assertEqual(await page.getByTestId('timeline').inputValue(), String(pressed), 'the timeline follows');
+  assertEqual(await pane(page).getAttribute('data-tcp'), (await storedRecord(page, other.id, Math.min(pressed, other.steps))).tcp, 'the compared record after the press');
+
+  const violations = await paneViolations(page);
+  assert(violations.length === 0, `axe on the compare pane at 1440 px:\n    ${violations.join('\n    ')}`);
+  // The pane's header at the top for the screenshot (the plot press scrolled its plots into view).
+  await pane(page).evaluate((el) => el.scrollTo(0, 0));
+  await page.waitForTimeout(500);
+  await t.shot(page, 'compare-1440');
+
+  // A phone: the panes stack, nothing is wider than the screen.
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.waitForFunction(() => document.documentElement.scrollWidth === 390, null, { timeout: 10_000 }).catch(async () => {
+    const wide = await page.evaluate(() =>
+      [...document.querySelectorAll('body *')]
+        .filter((el) => el.getBoundingClientRect().right > 391)
+        .slice(0, 8)
+        .map((el) => `${el.tagName.toLowerCase()}.${[...el.classList].join('.')} ${Math.round(el.getBoundingClientRect().right)}`),
+    );
+    throw new Error(`at 390 px the page is ${await page.evaluate(() => document.documentElement.scrollWidth)} px wide: ${wide.join(', ')}`);
+  });
+  const stage = (await page.locator('.stage').boundingBox())!;
+  const box = (await pane(page).boundingBox())!;
+  assert(box.y >= stage.y + stage.height - 1 && box.x >= 0 && box.x + box.width <= 390.5, `the compare pane sits under the 3D view, inside the screen: ${JSON.stringify({ stage, box })}`);
+  const phoneViolations = await paneViolations(page);
+  assert(phoneViolations.length === 0, `axe on the compare pane at 390 px:\n    ${phoneViolations.join('\n    ')}`);
+  await pane(page).scrollIntoViewIfNeeded();
+  await page.waitForTimeout(500);
+  await t.shot(page, 'compare-390');
+  await page.setViewportSize({ width: 1440, height: 900 });
+
+  // Escape closes it; the Compare button opens it again and the close button closes it.
+  await focusPage(page);
+  await page.keyboard.press('Escape');
+  await pane(page).waitFor({ state: 'detached' });
+  assertEqual(await compareButton.getAttribute('aria-pressed'), 'false', 'closed: the button is no longer pressed');
+  await compareButton.click();
+  await page.locator('[data-testid="compare-view"][data-status="ready"]').waitFor();
+  await page.getByTestId('compare-close').click();
+  await pane(page).waitFor({ state: 'detached' });
+
+  // An entry that is gone says so in the pane.
+  await page.evaluate(() => window.__vla!.controller.compare.open('no-such-episode'));
+  const error = (await page.getByTestId('compare-error').textContent()) ?? '';
+  assert(error.includes('no longer in the history'), `a missing entry is said: "${error}"`);
+  await page.getByTestId('compare-close').click();
+  await pane(page).waitFor({ state: 'detached' });
+}, 300_000);
