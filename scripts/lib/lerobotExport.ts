@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writ
 import { tmpdir } from 'node:os';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { LeRobotBuilder, type OutputFile } from '../../src/export/lerobot/builder';
-import type { LeRobotInfo } from '../../src/export/lerobot/info';
+import { ROBOT_TYPE, type LeRobotInfo } from '../../src/export/lerobot/info';
 import { cameraKey, DEFAULT_CHUNKS_SIZE, DEFAULT_DATA_FILE_SIZE_MB, DEFAULT_VIDEO_FILE_SIZE_MB, MB, videoPath } from '../../src/export/lerobot/layout';
 import type { VideoSegment } from '../../src/export/lerobot/tables';
 import { planVideoFiles } from '../../src/export/lerobot/videos';
@@ -33,9 +33,6 @@ export interface ExportSummary {
   files: string[];
   info: LeRobotInfo;
 }
-
-/** The robot_type written to info.json: the simulated Franka-like arm. */
-export const ROBOT_TYPE = 'vla_playground_franka_sim';
 
 /** Refuses an output folder that exists and is not empty, or that lies inside the input. */
 export function checkOutputDir(input: string, output: string): void {

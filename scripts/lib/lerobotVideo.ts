@@ -1,5 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
+import { H264_VIDEO } from '../../src/export/lerobot/info';
 
 // The LeRobot export's videos, made by Debian's ffmpeg (libx264): each episode is encoded on its own (so its
 // size is known exactly and the packing of episodes into files is deterministic, as in LeRobot's own
@@ -12,7 +13,7 @@ import { writeFileSync } from 'node:fs';
 //   composition offset, which is what from_timestamp + t / fps looks up.
 // - one thread: the same input gives the same bytes, and the export shares the machine with training.
 
-export const VIDEO_ENCODING = { codec: 'h264', pixFmt: 'yuv420p' } as const;
+export const VIDEO_ENCODING = H264_VIDEO;
 /** x264 quality (lower = better); 64 px images lose detail quickly, so higher quality than LeRobot's AV1 default. */
 export const DEFAULT_CRF = 18;
 

@@ -23,6 +23,12 @@ export interface VideoEncoding {
   pixFmt: string;
 }
 
+/** The robot_type in info.json: the simulated Franka-like arm (both exporters). */
+export const ROBOT_TYPE = 'vla_playground_franka_sim';
+
+/** The videos both exporters write (libx264 in the CLI, WebCodecs in the browser): H.264 in 4:2:0. */
+export const H264_VIDEO: VideoEncoding = { codec: 'h264', pixFmt: 'yuv420p' };
+
 /** LeRobot's DEFAULT_FEATURES: every frame's timestamp and indices. */
 export const FRAME_FEATURES: Record<string, Feature> = {
   timestamp: { dtype: 'float32', shape: [1], names: null },

@@ -31,8 +31,11 @@ export function planText(plan: Array<[string, string]>): string {
   return plan.map((s, i) => `${i + 1}. ${subtaskText(s)}`).join(' ');
 }
 
+/** The plan frame `t` follows. */
+const planAt = (ep: SourceEpisode, t: number) => (ep.framePlans ? ep.framePlans.plans[ep.framePlans.planIndex[t]] ?? [] : ep.plan);
+
 /** The reasoning text of frame `t` of `ep` (labels of camera `cam`, 0 = the first camera). */
-export function frameReasoning(ds: SourceDataset, ep: SourceEpisode, t: number, plan = planText(ep.plan), cam = 0): string {
+export function frameReasoning(ds: SourceDataset, ep: SourceEpisode, t: number, plan = planText(planAt(ep, t)), cam = 0): string {
   const { width: w, height: h } = ds.cameras[cam];
   const nCam = ds.cameras.length;
   const nObj = ds.objects.length;
@@ -54,7 +57,7 @@ export function frameReasoning(ds: SourceDataset, ep: SourceEpisode, t: number, 
     points.push(`[${x(ep.gripperPx[i * 2])}, ${y(ep.gripperPx[i * 2 + 1])}]`);
   }
 
-  const sub = ep.plan[ep.subtask[t]];
+  const sub = planAt(ep, t)[ep.subtask[t]];
   const move = ds.moves[ep.move[t]];
   return [
     `TASK: ${ep.instruction}`,
@@ -68,6 +71,7 @@ export function frameReasoning(ds: SourceDataset, ep: SourceEpisode, t: number, 
 
 /** Every frame's reasoning text. */
 export function episodeReasoning(ds: SourceDataset, ep: SourceEpisode): string[] {
-  const plan = planText(ep.plan);
-  return Array.from({ length: ep.length }, (_, t) => frameReasoning(ds, ep, t, plan));
+  const fp = ep.framePlans;
+  const texts = (fp ? fp.plans : [ep.plan]).map(planText);
+  return Array.from({ length: ep.length }, (_, t) => frameReasoning(ds, ep, t, texts[fp ? fp.planIndex[t] : 0] ?? '', 0));
 }

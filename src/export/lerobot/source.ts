@@ -26,6 +26,11 @@ export interface SourceEpisode {
   instruction: string;
   /** [verb, object] pairs (meta.json's plan). */
   plan: Array<[string, string]>;
+  /**
+   * When the plan changes within the episode (an app episode's chain of goals, a person's correction):
+   * frame t follows plans[planIndex[t]], and subtask[t] indexes that plan. Absent: every frame follows `plan`.
+   */
+  framePlans?: { plans: Array<Array<[string, string]>>; planIndex: Int32Array };
   length: number;
   /** [T, actionNames.length] */
   action: Float32Array;
