@@ -2,10 +2,10 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, cpSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ffmpegProblem } from '../../scripts/lib/lerobotVideo';
 import { writeNpy } from '../../scripts/lib/npy';
+import { meanColours, ParquetReader, probeVideo, type Row } from './lerobotReadBack';
 import { FIXTURE_CAMERAS, frameColour, writeFixture, type FixtureEpisode } from './lerobotFixture';
 
 // npm run export-lerobot (docs/lerobot.md), read back by readers that share nothing with the writer:
@@ -24,40 +24,16 @@ let tmp: string;
 let src: string;
 let out: string;
 let eps: FixtureEpisode[];
-let db: DuckDBInstance;
-let con: DuckDBConnection;
+let reader: ParquetReader;
 
 function exportCli(args: string[]) {
   const r = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/export-lerobot.ts', ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, FORCE_COLOR: '0' } });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-type Row = Record<string, unknown>;
-async function rows(sql: string): Promise<Row[]> {
-  return (await con.runAndReadAll(sql)).getRowObjectsJson() as Row[];
-}
+const rows = (sql: string): Promise<Row[]> => reader.rows(sql);
 const num = (v: unknown) => Number(v);
 const json = (path: string) => JSON.parse(readFileSync(path, 'utf8'));
-
-function probe(file: string) {
-  const r = spawnSync('ffprobe', ['-v', 'error', '-select_streams', 'v:0', '-count_frames', '-show_entries', 'stream=codec_name,pix_fmt,width,height,r_frame_rate,nb_read_frames:frame=pts_time', '-of', 'json', file], { encoding: 'utf8' });
-  expect(r.status, r.stderr).toBe(0);
-  const p = JSON.parse(r.stdout) as { streams: Array<Row & { nb_read_frames: string }>; frames: Array<{ pts_time: string }> };
-  return { ...p.streams[0], pts: p.frames.map((f) => Number(f.pts_time)) };
-}
-
-/** Every frame of a video decoded to RGB, each reduced to its mean colour. */
-function meanColours(file: string, w: number, h: number): Array<[number, number, number]> {
-  const r = spawnSync('ffmpeg', ['-v', 'error', '-i', file, '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1'], { maxBuffer: 1 << 28 });
-  expect(r.status, r.stderr?.toString()).toBe(0);
-  const px = r.stdout as Buffer;
-  const n = px.length / (w * h * 3);
-  return Array.from({ length: n }, (_, f) => {
-    const s = [0, 0, 0];
-    for (let i = 0; i < w * h; i++) for (let c = 0; c < 3; c++) s[c] += px[(f * w * h + i) * 3 + c];
-    return s.map((v) => v / (w * h)) as [number, number, number];
-  });
-}
 
 beforeAll(async () => {
   expect(ffmpegProblem(), 'ffmpeg is needed: scripts/test-all.sh installs Debian\'s ffmpeg').toBeNull();
@@ -65,15 +41,13 @@ beforeAll(async () => {
   src = join(tmp, 'demos');
   out = join(tmp, 'lerobot');
   eps = writeFixture(src, LENGTHS, INSTRUCTIONS);
-  db = await DuckDBInstance.create(':memory:');
-  con = await db.connect();
+  reader = await ParquetReader.open();
   const r = exportCli(['--in', src, '--out', out]);
   expect(r.code, r.stderr).toBe(0);
   expect(r.stdout).toContain('3 episodes, 20 frames, 2 tasks');
 });
 afterAll(() => {
-  con?.closeSync();
-  db?.closeSync();
+  reader?.close();
   if (tmp) rmSync(tmp, { recursive: true, force: true });
 });
 
@@ -204,7 +178,7 @@ describe('npm run export-lerobot: a LeRobot v3.0 dataset', () => {
   it('writes one H.264 yuv420p video per camera at the dataset fps, each episode at its from_timestamp', () => {
     FIXTURE_CAMERAS.forEach((cam, c) => {
       const file = join(out, `videos/${KEYS[c]}/chunk-000/file-000.mp4`);
-      const p = probe(file);
+      const p = probeVideo(file);
       expect(p).toMatchObject({ codec_name: 'h264', pix_fmt: 'yuv420p', width: cam.width, height: cam.height, r_frame_rate: `${FPS}/1` });
       expect(num(p.nb_read_frames)).toBe(LENGTHS.reduce((a, b) => a + b, 0));
       p.pts.forEach((ts, k) => expect(ts).toBeCloseTo(k / FPS, 4));
@@ -235,7 +209,7 @@ describe('npm run export-lerobot: a LeRobot v3.0 dataset', () => {
       }
       const [chunk, file] = slots[e].map((n) => String(n).padStart(3, '0'));
       expect(existsSync(join(small, `data/chunk-${chunk}/file-${file}.parquet`))).toBe(true);
-      expect(num(probe(join(small, `videos/${KEYS[0]}/chunk-${chunk}/file-${file}.mp4`)).nb_read_frames)).toBe(LENGTHS[e]);
+      expect(num(probeVideo(join(small, `videos/${KEYS[0]}/chunk-${chunk}/file-${file}.mp4`)).nb_read_frames)).toBe(LENGTHS[e]);
     });
     const idx = await rows(`select min(index) lo, max(index) hi, count(*) n from '${join(small, 'data/chunk-001/file-000.parquet')}'`);
     expect([num(idx[0].lo), num(idx[0].hi), num(idx[0].n)]).toEqual([15, 19, 5]);
