@@ -6,12 +6,11 @@
 // Exit codes: 0 merged, 1 crashed, 2 refused (shards of different runs, overlapping or missing; the
 // message says which).
 
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import { checkWritableFile, parseFlagsAndPaths, runCli, UsageError } from './lib/cli';
 import { emitReport } from './lib/evalOutput';
 import { reportOf } from './lib/evalPlan';
 import { mergeShards, readShardFile } from './lib/evalShardFile';
+import { shardFilePaths } from './lib/shardFile';
 
 const USAGE = `usage: npm run eval:merge -- SHARD.jsonl... [DIR...] [--out report.json|-]
 
@@ -22,16 +21,6 @@ const USAGE = `usage: npm run eval:merge -- SHARD.jsonl... [DIR...] [--out repor
   --out -  writes the JSON to stdout (the table goes to stderr).
 `;
 
-function shardPaths(args: string[]): string[] {
-  return args.flatMap((a) => {
-    if (!existsSync(a)) throw new UsageError(`${a}: no such file or folder`);
-    if (!statSync(a).isDirectory()) return [a];
-    const inside = readdirSync(a).filter((f) => f.endsWith('.jsonl')).sort().map((f) => join(a, f));
-    if (!inside.length) throw new UsageError(`${a} holds no .jsonl shard files`);
-    return inside;
-  });
-}
-
 async function main(): Promise<number> {
   const { values, positionals } = parseFlagsAndPaths(process.argv.slice(2), { out: { type: 'string' }, help: { type: 'boolean', short: 'h', default: false } });
   if (values.help) {
@@ -41,7 +30,7 @@ async function main(): Promise<number> {
   if (!positionals.length) throw new UsageError('give the shard files to merge');
   const out = values.out ?? null;
   if (out && out !== '-') checkWritableFile(out, 'the --out report');
-  const merged = mergeShards(shardPaths(positionals).map(readShardFile));
+  const merged = mergeShards(shardFilePaths(positionals).map(readShardFile));
   emitReport(reportOf(merged), out);
   return 0;
 }

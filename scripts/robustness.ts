@@ -4,22 +4,27 @@
 //
 //   npm run robustness -- --policy <expert|model> --suite <...> --trials N --seed S [--axes a,b] [--levels 1,2,3]
 //                         [--out report.json] [--workers K] [--model DIR] [--execution ...] [--reading step|sentence]
+//                         [--shard K/N --out shard-K.jsonl]
 //
 // Writes the JSON report (its shape is a contract, src/robustness/report.ts), the table on stdout and the
 // chart as SVG next to the JSON (report.svg). Every failed episode in the JSON carries the app link that
-// replays it with its perturbation. Exit codes as eval's: 0 ran, 1 crashed, 2 bad request.
+// replays it with its perturbation. With --shard only shard K's episodes run, written as JSON lines for
+// `npm run robustness:merge`, which rebuilds the report with the same robustnessReportOf (docs/sharding.md).
+// Exit codes as eval's: 0 ran, 1 crashed, 2 bad request.
 
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { AXES, type AxisName, type AxisSetting, type Level } from '../src/sim/axes';
+import { resolve } from 'node:path';
+import { AXES, type AxisName, type Level } from '../src/sim/axes';
 import { checkWritableFile, UsageError } from './lib/cli';
-import { parseEvalArgs } from './lib/evalArgs';
-import { openBackend, type EpisodeJob } from './lib/evalBackends';
+import { parseEvalArgs, type EvalOptions } from './lib/evalArgs';
+import { openBackend } from './lib/evalBackends';
 import { displayPath } from './lib/evalModel';
+import type { TaskRef } from './lib/evalPlan';
 import { formatExecution } from '../src/policy/execution';
 import { createProgress } from './lib/progress';
 import { runPool } from './lib/pool';
-import { buildRobustnessReport, formatRobustnessTable, robustnessChartSvg } from './lib/robustnessReport';
+import { formatRobustnessTable } from './lib/robustnessReport';
+import { cellName, emitRobustnessReport, robustnessReportOf, RobustnessShardWriter, sweepCells, sweepJobs, type SweepMeta } from './lib/robustnessPlan';
+import { formatShard, resolveShard, SHARD_USAGE, stridedShard, takeShardFlags, type Shard } from './lib/shard';
 import type { EpisodeResult } from '../src/sim/rollout';
 
 const USAGE = `usage: npm run robustness -- --policy <expert|model> --suite <suite> [--split S] [--task ID,...] --trials N --seed S
@@ -28,8 +33,13 @@ const USAGE = `usage: npm run robustness -- --policy <expert|model> --suite <sui
 
   Runs N trials of every task of the suite clean, then under every axis at every level, all on the same
   seeds (trial k uses seed S + k). Axes and levels are explained in docs/robustness.md. Default: every axis,
-  levels 1,2,3, seed 1000000 (evaluation seeds). --out also writes the chart next to it (.svg).
-`;
+  levels 1,2,3, seed 1000000 (evaluation seeds). --out also writes the chart next to it (.svg); --out -
+  writes the JSON to stdout (the table goes to stderr).
+
+  Sharded (docs/sharding.md): --shard K/N --out FILE.jsonl runs episodes i mod N = K of the sweep's list
+  (every cell x task x trial, the seeds as unsharded) and writes them as JSON lines; npm run
+  robustness:merge -- FILE.jsonl... --out report.json writes the report and chart of the unsharded sweep.
+` + SHARD_USAGE;
 
 interface Options {
   axes: AxisName[];
@@ -69,26 +79,26 @@ function parse(argv: string[]): Options | null {
   };
 }
 
-async function main(): Promise<number> {
-  let o: Options | null;
-  let e: ReturnType<typeof parseEvalArgs>;
-  try {
-    o = parse(process.argv.slice(2));
-    if (!o) {
-      process.stdout.write(USAGE);
-      return 0;
-    }
-    e = parseEvalArgs(o.evalArgv);
-    if (o.out && o.out !== '-') checkWritableFile(o.out, 'the --out report');
-  } catch (err) {
-    if (err instanceof UsageError) {
-      process.stderr.write(`error: ${err.message}\n\n${USAGE}`);
-      return 2;
-    }
-    throw err;
-  }
+interface RunHooks {
+  /** Only these episode indices (a shard); all when absent. */
+  indices?: number[];
+  /** Once the backend is up, before the first episode (the model's hash is part of the sweep's identity). */
+  onStart?: (meta: SweepMeta, tasks: TaskRef[], total: number) => void;
+  /** As each episode finishes, in completion order. */
+  onEpisode?: (index: number, result: EpisodeResult) => void;
+}
+
+interface SweepRun {
+  meta: SweepMeta;
+  tasks: TaskRef[];
+  /** Episodes in the whole (unsharded) sweep. */
+  total: number;
+  results: Map<number, EpisodeResult>;
+  wall_s: number;
+}
+
+async function runSweep(o: Options, e: EvalOptions, hooks: RunHooks = {}): Promise<SweepRun> {
   const t0 = performance.now();
-  const cells: Array<{ setting: AxisSetting | null }> = [{ setting: null }, ...o.axes.flatMap((axis) => o!.levels.map((level) => ({ setting: { axis, level } })))];
   const backend = await openBackend(e.via, {
     policy: e.policy,
     model: e.model,
@@ -101,55 +111,86 @@ async function main(): Promise<number> {
     distDir: resolve(e.distDir),
     build: e.build,
   });
-  const jobs: Array<EpisodeJob & { cell: number }> = cells.flatMap((c, cell) =>
-    e.tasks.flatMap((t) => Array.from({ length: e.trials }, (_, k) => ({ task: t.id, seed: e.seed + k, perturb: c.setting ? [c.setting] : [], cell }))),
-  );
-  const results: EpisodeResult[][] = cells.map(() => []);
-  const progress = createProgress(jobs.length, 'robustness', 'success {rate} | {cell}');
-  let done = 0;
+  const meta: SweepMeta = {
+    policy: e.policy,
+    model: e.modelUrl ?? (e.modelDir ? displayPath(e.modelDir) : null),
+    model_sha256: backend.modelSha256,
+    suite: e.split ? `${e.suite}/${e.split}` : e.suite,
+    seed: e.seed,
+    trials: e.trials,
+    execution: e.execution ? formatExecution(e.execution) : null,
+    reading: e.reading,
+    backend: backend.name,
+    axes: o.axes,
+    levels: o.levels,
+  };
+  const tasks: TaskRef[] = e.tasks.map((t) => ({ id: t.id, suite: t.suite }));
+  const jobs = sweepJobs(meta, tasks);
+  const indices = hooks.indices ?? jobs.map((_, i) => i);
+  const results = new Map<number, EpisodeResult>();
+  const progress = createProgress(indices.length, 'robustness', 'success {rate} | {cell}');
   let ok = 0;
   try {
-    await runPool(jobs, backend.lanes, async (j, lane) => {
+    hooks.onStart?.(meta, tasks, jobs.length);
+    await runPool(indices, backend.lanes, async (i, lane) => {
+      const j = jobs[i];
       const r = await backend.run(j, lane);
-      results[j.cell].push(r);
-      done += 1;
+      results.set(i, r);
+      hooks.onEpisode?.(i, r);
       if (r.success) ok += 1;
-      const s = cells[j.cell].setting;
-      progress.update(done, { rate: `${((100 * ok) / done).toFixed(1)}%`, cell: `${s ? `${s.axis}:${s.level}` : 'clean'} ${j.task} #${j.seed}` });
+      progress.update(results.size, { rate: `${((100 * ok) / results.size).toFixed(1)}%`, cell: `${cellName(j.perturb?.[0] ?? null)} ${j.task} #${j.seed}` });
     });
   } finally {
     progress.stop();
     await backend.close();
   }
-  // Episodes in seed order within a cell, whatever order the lanes finished in.
-  const order = (rs: EpisodeResult[]) => [...rs].sort((a, b) => (a.task === b.task ? a.seed - b.seed : a.task < b.task ? -1 : 1));
-  const strip = (r: EpisodeResult) => ({ task: r.task, seed: r.seed, success: r.success, steps: r.steps, completed: r.completed, goals: r.goals, reason: r.reason });
-  const report = buildRobustnessReport(
-    {
-      policy: e.policy,
-      model: e.modelUrl ?? (e.modelDir ? displayPath(e.modelDir) : null),
-      suite: e.split ? `${e.suite}/${e.split}` : e.suite,
-      seed: e.seed,
-      trials: e.trials,
-      execution: e.execution ? formatExecution(e.execution) : null,
-      reading: e.reading,
-      created: new Date().toISOString(),
-      wall_s: Math.round((performance.now() - t0) / 100) / 10,
-    },
-    order(results[0]).map(strip),
-    cells.slice(1).map((c, i) => ({ axis: c.setting!.axis, level: c.setting!.level, episodes: order(results[i + 1]).map(strip) })),
-  );
-  process.stdout.write(formatRobustnessTable(report) + '\n');
-  if (o.out === '-') {
-    process.stdout.write(JSON.stringify(report, null, 2) + '\n');
-  } else if (o.out) {
-    mkdirSync(dirname(resolve(o.out)), { recursive: true });
-    writeFileSync(o.out, JSON.stringify(report, null, 2) + '\n');
-    const svg = o.out.replace(/\.json$/i, '') + '.svg';
-    writeFileSync(svg, robustnessChartSvg(report));
-    process.stdout.write(`wrote ${o.out} and ${svg}\n`);
+  const wall_s = (performance.now() - t0) / 1000;
+  process.stderr.write(`ran ${indices.length} episodes (${sweepCells(o.axes, o.levels).length} cells) on the ${backend.name} backend in ${wall_s.toFixed(1)} s\n`);
+  return { meta, tasks, total: jobs.length, results, wall_s };
+}
+
+async function runShard(o: Options, e: EvalOptions, shard: Shard): Promise<void> {
+  const writer = new RobustnessShardWriter(o.out!);
+  // A slice of the whole sweep's enumeration: each episode keeps its unsharded index, cell and seed.
+  const tasks = e.tasks.map((t) => ({ id: t.id, suite: t.suite }));
+  const indices = stridedShard(sweepJobs({ axes: o.axes, levels: o.levels, trials: e.trials, seed: e.seed }, tasks).length, shard);
+  const run = await runSweep(o, e, {
+    indices,
+    onStart: (meta, tasks, n) => writer.header(shard, meta, tasks, n),
+    onEpisode: (index, result) => writer.episode(index, result),
+  });
+  writer.end(run.results.size, run.wall_s);
+  process.stdout.write(formatRobustnessTable(robustnessReportOf(run), !!process.stdout.isTTY) + '\n');
+  process.stdout.write(`shard ${formatShard(shard)}: ${indices.length} of ${run.total} episodes; wrote ${o.out} (merge the shards with npm run robustness:merge)\n`);
+}
+
+async function main(): Promise<number> {
+  let o: Options | null;
+  let e: EvalOptions;
+  let shard: Shard | null;
+  try {
+    const flags = takeShardFlags(process.argv.slice(2));
+    o = parse(flags.rest);
+    if (!o) {
+      process.stdout.write(USAGE);
+      return 0;
+    }
+    e = parseEvalArgs(o.evalArgv);
+    shard = resolveShard(flags);
+    if (shard && !o.out?.endsWith('.jsonl')) {
+      throw new UsageError(`--shard ${formatShard(shard)} writes the shard's episodes as JSON lines for npm run robustness:merge: give --out FILE.jsonl` + (o.out ? ` (got "${o.out}")` : ''));
+    }
+    // Every episode's work would be lost with an output that cannot be written: find out first.
+    if (o.out && o.out !== '-') checkWritableFile(o.out, shard ? 'the --out shard file' : 'the --out report');
+  } catch (err) {
+    if (err instanceof UsageError) {
+      process.stderr.write(`error: ${err.message}\n\n${USAGE}`);
+      return 2;
+    }
+    throw err;
   }
-  process.stderr.write(`ran ${jobs.length} episodes (${cells.length} cells) on the ${backend.name} backend in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
+  if (shard) await runShard(o, e, shard);
+  else emitRobustnessReport(robustnessReportOf(await runSweep(o, e)), o.out);
   return 0;
 }
 

@@ -1,7 +1,7 @@
 import { UsageError } from './cli';
 
-// Splitting one eval or datagen run over machines (docs/sharding.md). A shard is picked by the command line
-// or, on a cluster that starts N copies of one command, by the index the scheduler gives each copy.
+// Splitting one eval, robustness or datagen run over machines (docs/sharding.md). A shard is picked by the
+// command line or, on a cluster that starts N copies of one command, by the index the scheduler gives each copy.
 // Indices are 0-based everywhere: Kubernetes' JOB_COMPLETION_INDEX is 0..N-1 by definition, and SLURM's
 // array ids are whatever --array says, so the docs ask for --array=0-(N-1).
 
@@ -17,8 +17,9 @@ export const SHARD_INDEX_ENV = ['JOB_COMPLETION_INDEX', 'SLURM_ARRAY_TASK_ID'] a
 export const MAX_SHARDS = 10_000;
 
 export const SHARD_USAGE = `
-  --shard K/N       run only shard K of N (K = 0..N-1, 0-based), for the merge command (eval: --out
-                    FILE.jsonl, then npm run eval:merge; datagen: --out DIR, then npm run datagen:merge);
+  --shard K/N       run only shard K of N (K = 0..N-1, 0-based), for the merge command (eval and
+                    robustness: --out FILE.jsonl, then npm run eval:merge or robustness:merge; datagen:
+                    --out DIR, then npm run datagen:merge);
                     slices are disjoint, cover the whole run, and every episode keeps the seed the
                     unsharded run gives it (docs/sharding.md)
   --shard /N, --shard-count N
