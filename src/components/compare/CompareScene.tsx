@@ -1,8 +1,8 @@
 import { Line } from '@react-three/drei';
 import { Canvas, useThree } from '@react-three/fiber';
-import { useEffect, useMemo } from 'react';
+import { useEffect, useMemo, useRef } from 'react';
 import type * as THREE from 'three';
-import { buildScene } from '../../render/buildScene';
+import { buildScene, type SceneModel } from '../../render/buildScene';
 import type { Vec3 } from '../../sim/math';
 import type { SceneDescription } from '../../sim/sceneDescription';
 import { useViewCamera } from '../../state/viewCamera';
@@ -15,18 +15,34 @@ import { BACKGROUND, FLOOR_COLOR, VIEW_POSITION, VIEW_TARGET } from '../viewDefa
 // has no controls of its own: it looks from wherever the main 3D view was left, so both show one viewpoint.
 
 function Bodies({ scene, record }: { scene: SceneDescription; record: StepRecord }) {
-  const model = useMemo(() => buildScene(scene, { detail: 'low' }), [scene]);
+  const root = useRef<THREE.Group>(null);
+  const model = useRef<SceneModel | null>(null);
+  const latest = useRef(record);
   const invalidate = useThree((s) => s.invalidate);
   useEffect(() => {
-    const floor = model.meshByName('floor');
-    if (floor) (floor.material as THREE.MeshStandardMaterial).color.set(FLOOR_COLOR);
-    return () => model.dispose();
-  }, [model]);
-  useEffect(() => {
-    model.applyPoses(record.frame.bodies);
+    latest.current = record;
+    model.current?.applyPoses(record.frame.bodies);
     invalidate();
-  }, [model, record, invalidate]);
-  return <primitive object={model.group} />;
+  }, [record, invalidate]);
+  // Built in the effect that disposes it (not memoised): StrictMode runs effects twice, and a disposed
+  // model has lost its meshes.
+  useEffect(() => {
+    const group = root.current;
+    if (!group) return;
+    const m = buildScene(scene, { detail: 'low' });
+    const floor = m.meshByName('floor');
+    if (floor) (floor.material as THREE.MeshStandardMaterial).color.set(FLOOR_COLOR);
+    m.applyPoses(latest.current.frame.bodies);
+    group.add(m.group);
+    model.current = m;
+    invalidate();
+    return () => {
+      group.remove(m.group);
+      m.dispose();
+      model.current = null;
+    };
+  }, [scene, invalidate]);
+  return <group ref={root} />;
 }
 
 function Paths({ records, record }: { records: readonly StepRecord[]; record: StepRecord }) {
