@@ -180,8 +180,9 @@ export interface SimWorkerApi {
   dragStart(d: DragStart): void;
   dragMove(target: Vec3): void;
   dragEnd(): void;
-  /** The policy cameras for a recorded pose frame (records carry pixels only where a policy looked). */
-  renderFrame(frame: PoseFrame): Promise<CameraImages | null>;
+  /** The policy cameras for a recorded pose frame (records carry pixels only where a policy looked); `step`
+   * seeds the sensor-noise axis as it was at that step. */
+  renderFrame(frame: PoseFrame, step?: number): Promise<CameraImages | null>;
   /** Liveness check for the main thread's watchdog. */
   ping(): number;
   /** Fault injection: 'crash' throws outside any call; 'close' ends the worker silently (as an OOM kill would). */

@@ -31,7 +31,7 @@ const api: SimWorkerApi = {
   dragStart: (d) => session.dragStart(d),
   dragMove: (t) => session.dragMove(t),
   dragEnd: () => session.dragEnd(),
-  renderFrame: async (frame) => session.renderFrame(frame),
+  renderFrame: async (frame, step) => session.renderFrame(frame, step),
   ping: () => session.ping(),
   injectFault(kind) {
     if (kind === 'close') setTimeout(() => self.close());

@@ -52,7 +52,7 @@ export class StoredEpisodeRenderer {
     if (rec.images) return Promise.resolve(rec.images);
     let p = this.cache.get(rec);
     if (!p) {
-      p = this.failure || !this.link.alive ? Promise.resolve(null) : this.link.api.renderFrame(rec.frame).catch(() => null);
+      p = this.failure || !this.link.alive ? Promise.resolve(null) : this.link.api.renderFrame(rec.frame, rec.step).catch(() => null);
       this.cache.set(rec, p);
     }
     return p;

@@ -452,7 +452,7 @@ export class EpisodeSession {
     if (rec.images) return Promise.resolve(rec.images);
     let p = this.pixels.get(rec);
     if (!p) {
-      p = this.sim.alive ? this.sim.api.renderFrame(rec.frame).catch(() => null) : Promise.resolve(null);
+      p = this.sim.alive ? this.sim.api.renderFrame(rec.frame, rec.step).catch(() => null) : Promise.resolve(null);
       this.pixels.set(rec, p);
     }
     return p;
