@@ -3,6 +3,8 @@ import { describeEpisode, formatBytes, outcomeWord, savedTime } from '../state/h
 import type { HistorySummary } from '../state/history/historyEntry';
 import { useHistoryStore } from '../state/history/historyStore';
 import { useSession } from '../state/session/context';
+import { CompareButton } from './compare/CompareButton';
+import { HistoryExport, HistorySelect } from './HistoryExport';
 import './episodeHistory.css';
 
 // The episodes run in this browser (IndexedDB), newest first: open one to replay its recording, delete one
@@ -39,6 +41,7 @@ export function EpisodeHistory() {
           )}
           <OpenedNote />
           {available && entries.length === 0 && <p className="history-note">Every episode you run is kept here, also after a reload.</p>}
+          <HistoryExport entries={entries} />
           <ul className="history-list">
             {entries.map((e) => (
               <HistoryItem key={e.id} entry={e} />
@@ -72,6 +75,7 @@ function HistoryItem({ entry: e }: { entry: HistorySummary }) {
   const name = `${e.taskId} seed ${e.seed}, saved ${savedTime(e.savedAt)}`;
   return (
     <li className={`history-item${current ? ' current' : ''}`} data-testid="episode-history-item" data-episode-id={e.id} aria-current={current ? 'true' : undefined}>
+      <HistorySelect id={e.id} name={name} />
       <div className="history-main">
         <span className="history-label" title={e.label}>
           {e.label || e.taskId}
@@ -112,6 +116,7 @@ function HistoryItem({ entry: e }: { entry: HistorySummary }) {
           <button type="button" className="button small" data-testid="episode-history-open" aria-label={`Open ${name}`} title={describeEpisode(e)} disabled={busy} onClick={() => void session.history.open(e.id)}>
             Open
           </button>
+          <CompareButton entry={e} name={name} />
           <button type="button" className="button small ghost" data-testid="episode-history-delete" aria-label={`Delete ${name}`} onClick={() => setConfirming(true)}>
             Delete
           </button>
