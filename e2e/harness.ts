@@ -3,12 +3,20 @@ import type { Browser, Page } from 'playwright-core';
 // A minimal test harness for the end-to-end suites: tests register here, e2e/run.ts runs them one after
 // another against one server and one browser, each in a fresh page.
 
+export interface OpenOptions {
+  viewport?: { width: number; height: number };
+  init?: () => void;
+}
+
 export interface TestContext {
   browser: Browser;
   /** Base URL of the built app, with a trailing slash. */
   url: string;
-  /** A fresh 1440x900 page at `url + query`, page errors collected into `errors`. */
-  open(query?: string): Promise<Page>;
+  /**
+   * A fresh page (1440x900 unless `viewport` says otherwise) at `url + query`, page errors collected into
+   * `errors`; `init` runs in the page before any of the app's scripts (an observer that must see the load).
+   */
+  open(query?: string, opts?: OpenOptions): Promise<Page>;
   /** Save a screenshot of `page` as test-results/e2e/<name>.png. */
   shot(page: Page, name: string): Promise<string>;
   /** Console errors and uncaught exceptions from pages opened by this test. */

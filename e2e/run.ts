@@ -58,8 +58,9 @@ async function main(): Promise<number> {
         browser,
         url: server.url,
         errors: [],
-        async open(query = '') {
-          const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+        async open(query = '', opts = {}) {
+          const page = await browser.newPage({ viewport: opts.viewport ?? { width: 1440, height: 900 } });
+          if (opts.init) await page.addInitScript(opts.init);
           page.setDefaultTimeout(60_000);
           page.on('console', (m) => {
             if (m.type() === 'error') ctx.errors.push(m.text());

@@ -89,9 +89,8 @@ function PolicySelect() {
   const controller = useSession();
   const policy = useEpisodeStore((s) => s.policy);
   const modelAvailable = useEpisodeStore((s) => s.modelAvailable);
-  const status = usePolicyStore((s) => s.status);
   const error = usePolicyStore((s) => s.error);
-  const label = !modelAvailable ? 'Learned VLA model — failed to load' : status === 'ready' ? 'Learned VLA model' : 'Learned VLA model…';
+  const label = !modelAvailable ? 'Learned VLA model (failed)' : 'Learned VLA model';
   return (
     <label className="field policy-field">
       <span className="field-label">Policy</span>

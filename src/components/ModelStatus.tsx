@@ -23,7 +23,7 @@ export function ModelStatus() {
     return (
       <div className="model-status loading" data-testid="model-status" data-status={status} role="status" title="The learned model loads in a worker; the expert can run meanwhile">
         <span className="model-status-text">
-          {status === 'restarting' ? 'restarting the policy worker · ' : ''}
+          {status === 'restarting' ? 'restarting · ' : ''}
           {progressText(progress)}
         </span>
         <span className="progress" aria-hidden="true">
@@ -56,7 +56,7 @@ export function ModelStatus() {
         .join('\n')
     : '';
   return (
-    <div className="model-status ready" data-testid="model-status" data-status="ready" title={details}>
+    <div className={`model-status ready${custom ? ' custom' : ''}`} data-testid="model-status" data-status="ready" title={details}>
       <span className={`badge backend ${backend}`} data-testid="backend-badge" data-backend={backend ?? ''}>
         {backend}
       </span>

@@ -15,11 +15,12 @@ export function ProgramPlan() {
   const current = useEpisodeStore((s) => s.live?.outcome.goalIndex ?? 0);
   const completed = useEpisodeStore((s) => s.live?.outcome.completed ?? 0);
   const policy = useEpisodeStore((s) => s.policy);
+  const unloaded = useEpisodeStore((s) => s.boot === 'error' || s.run === 'faulted');
   // Held in place while the task loads, so that the page does not move down when it arrives.
   if (!goals)
     return (
-      <div className="program-plan pending" data-testid="program-plan-pending" aria-busy="true">
-        <span className="program-title">Program: loading the task…</span>
+      <div className="program-plan pending" data-testid="program-plan-pending" aria-busy={!unloaded}>
+        <span className="program-title">{unloaded ? 'Program: no task loaded' : 'Program: loading the task…'}</span>
       </div>
     );
   // A named task has no parse behind it: its program is its goals (one step, or a long task's or chain's).
