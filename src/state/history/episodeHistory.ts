@@ -7,6 +7,7 @@ import { describeEpisode, formatBytes } from './describeEpisode';
 import { entryFrom, type EpisodeParams, type HistoryEntry } from './historyEntry';
 import { HistoryDb, type SaveResult } from './historyDb';
 import { useHistoryStore } from './historyStore';
+import { errorText } from '../errorText';
 
 // Every episode run in the app goes into the history (IndexedDB), so a reload, a Reset or "run again" loses
 // none. An episode is saved when it ends, when it pauses, and before a new load replaces its records (the
@@ -38,7 +39,6 @@ const SAVE_ON: ReadonlySet<RunState> = new Set(['done', 'faulted']);
 
 const get = useEpisodeStore.getState;
 const setHistory = useHistoryStore.setState;
-const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e));
 const newId = () => (globalThis.crypto?.randomUUID ? globalThis.crypto.randomUUID() : `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`);
 
 export class EpisodeHistory {

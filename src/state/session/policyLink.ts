@@ -2,6 +2,7 @@ import type { InferRequest, Backend, BackendComparison } from '../../workers/pol
 import { PolicyClient } from '../../workers/policyClient';
 import type { StepRecord } from '../../workers/protocol';
 import { MAX_K, usePolicyStore, type ExecutionSettings, type ModelSource } from '../policyStore';
+import { errorText } from '../errorText';
 
 // The main thread's side of the learned model: the policy worker's lifecycle (load, crash, restart), the
 // model's settings in the UI, and the direct line it hands the sim worker once the model is ready. The
@@ -23,8 +24,6 @@ const getP = usePolicyStore.getState;
 const MODEL_DIR = `${import.meta.env.BASE_URL}models/vla-small/`;
 /** A silently dead worker is found by this heartbeat within about WATCH_AFTER + PING_DEADLINE (policyClient.ts). */
 const HEARTBEAT_MS = 2000;
-
-const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 export class PolicyLink {
   private client: PolicyClient | null = null;
