@@ -12,6 +12,7 @@ import { dispatchRun, displayStatus, pushNotice, useEpisodeStore } from '../epis
 import { executionRequest, usePolicyStore, type ExecutionSettings } from '../policyStore';
 import { EpisodeHistory } from '../history/episodeHistory';
 import { EpisodeCompare } from '../compare/episodeCompare';
+import { FrameImages } from './frameImages';
 import { DragControl, type DragState } from './dragControl';
 import { InstructionFlow } from './instructionFlow';
 import { loadRequestOf } from './loadRequest';
@@ -20,6 +21,7 @@ import { Recording } from './recording';
 import { SimLink } from './simLink';
 import { UrlSync } from './urlSync';
 import { applyViewLink, runToStep } from './viewOpen';
+import { errorText } from '../errorText';
 
 // Longer than ~400 lines on purpose: a facade's surface is long by nature (every action a person or a test
 // can take); each method is a few lines of wiring into the parts beside it.
@@ -32,13 +34,14 @@ import { applyViewLink, runToStep } from './viewOpen';
 const set = useEpisodeStore.setState;
 const NO_PROGRAM = { program: null, understood: null, clarification: null, interventions: [], approvals: [] };
 const get = useEpisodeStore.getState;
-const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 export type { DragState };
 
 export class EpisodeSession {
   readonly recording = new Recording();
   readonly sim: SimLink;
+  /** Camera pixels of recorded steps, rendered by the sim worker when no policy kept them. */
+  private readonly pixels: FrameImages;
   readonly model: PolicyLink;
   readonly dragging: DragControl;
   readonly instructions: InstructionFlow;
@@ -68,6 +71,7 @@ export class EpisodeSession {
       },
       onGiveUp: (m, n) => set({ boot: 'error', bootError: `the simulator could not be started after ${n} attempts: ${m}` }),
     });
+    this.pixels = new FrameImages(this.sim);
     this.model = new PolicyLink({
       connect: (port, reason) => this.connectModel(port, reason),
       onExecution: (s) => {
@@ -442,20 +446,12 @@ export class EpisodeSession {
   }
 
   // ---------------------------------------------------------------- camera pixels
-  private pixels = new WeakMap<StepRecord, Promise<CameraImages | null>>();
-
   /**
    * The policy cameras of a record: its own pixels where a policy looked at them, otherwise rendered by the
    * sim worker from the record's poses when a view shows it (once per record).
    */
   cameraImages(rec: StepRecord): Promise<CameraImages | null> {
-    if (rec.images) return Promise.resolve(rec.images);
-    let p = this.pixels.get(rec);
-    if (!p) {
-      p = this.sim.alive ? this.sim.api.renderFrame(rec.frame, rec.step).catch(() => null) : Promise.resolve(null);
-      this.pixels.set(rec, p);
-    }
-    return p;
+    return this.pixels.of(rec);
   }
 
   // ---------------------------------------------------------------- timeline

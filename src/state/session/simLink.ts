@@ -39,6 +39,8 @@ export class SimLink {
   private lastAnswer = 0;
   private crashed: ((err: Error) => void) | null = null;
   private events: MessagePort | null = null;
+  private lost: ((err: Error) => void) | null = null;
+  private lostPromise: Promise<never> = SimLink.settledLoss();
   scene: SceneDescription | null = null;
 
   constructor(
@@ -72,6 +74,9 @@ export class SimLink {
     const worker = this.makeWorker();
     this.worker = worker;
     const failed = new Promise<never>((_, reject) => (this.crashed = reject));
+    this.lostPromise = new Promise<never>((_, reject) => (this.lost = reject));
+    // Only those who race a call against it care; nobody else must see an unhandled rejection.
+    this.lostPromise.catch(() => undefined);
     worker.addEventListener('error', (e) => {
       e.preventDefault();
       this.fail(e.message || 'the simulator worker stopped with an error (or its script could not be loaded)');
@@ -96,6 +101,20 @@ export class SimLink {
   get api(): Comlink.Remote<SimWorkerApi> {
     if (!this.remote || this.dead) throw new Error('the simulator is not running');
     return this.remote;
+  }
+
+  /**
+   * Rejects when the worker now running is gone (crashed, restarted or disposed). A Comlink call in flight to
+   * a dead worker never settles: whoever must not wait forever races the call against this.
+   */
+  get gone(): Promise<never> {
+    return this.lostPromise;
+  }
+
+  private static settledLoss(): Promise<never> {
+    const p = Promise.reject(new Error('the simulator is not running'));
+    p.catch(() => undefined);
+    return p;
   }
 
   get alive(): boolean {
@@ -151,14 +170,16 @@ export class SimLink {
   private fail(message: string): void {
     if (this.dead) return;
     const starting = this.crashed;
-    this.teardown();
+    this.teardown(message);
     if (starting) starting(new Error(message));
     else this.handlers.onCrash(message);
   }
 
-  private teardown(): void {
+  private teardown(reason = 'the simulator was stopped'): void {
     this.dead = true;
     this.crashed = null;
+    this.lost?.(new Error(reason));
+    this.lost = null;
     this.stopHeartbeat();
     this.events?.close();
     this.events = null;
