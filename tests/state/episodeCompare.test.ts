@@ -102,8 +102,15 @@ describe('EpisodeCompare', () => {
     return () => HistoryDb.open(undefined, name);
   }
 
-  it('opens a stored episode: records first, then its own renderer; close disposes the renderer', async () => {
-    const openDb = await withEntries(entry('a', 6));
+  it('opens a stored episode: records first, then its own renderer; close disposes the renderer and the connection', async () => {
+    const openStored = await withEntries(entry('a', 6));
+    const dbs: HistoryDb[] = [];
+    const openDb = async () => {
+      const db = await openStored();
+      dbs.push(db);
+      vi.spyOn(db, 'close');
+      return db;
+    };
     const r = fakeRenderer();
     let resolve!: (x: StoredEpisodeRenderer) => void;
     const compare = new EpisodeCompare(openDb, () => new Promise((ok) => (resolve = ok)));
@@ -117,6 +124,12 @@ describe('EpisodeCompare', () => {
     expect(r.dispose).toHaveBeenCalled();
     expect(useCompareStore.getState().status).toBe('closed');
     expect(compare.isOpen).toBe(false);
+    await Promise.resolve();
+    expect(dbs.length).toBe(1);
+    expect(dbs[0].close).toHaveBeenCalled();
+    // The next open has a connection of its own.
+    expect(await compare.open('a')).toBe(true);
+    expect(dbs.length).toBe(2);
   });
 
   it('says so when the entry is gone, and when the simulator cannot start', async () => {

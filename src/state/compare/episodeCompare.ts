@@ -2,6 +2,7 @@ import { HistoryDb } from '../history/historyDb';
 import { summaryOf, type EpisodeParams } from '../history/historyEntry';
 import { StoredEpisodeRenderer } from '../history/storedEpisodeRenderer';
 import { CLOSED, useCompareStore } from './compareStore';
+import { errorText } from '../errorText';
 
 // Opens a stored episode beside the one on screen (the compare pane) and closes it. The records come from
 // the history's IndexedDB through a connection of its own (the history keeps its own for saves); the camera
@@ -13,7 +14,6 @@ type Renderers = (params: EpisodeParams) => Promise<StoredEpisodeRenderer>;
 
 const set = useCompareStore.setState;
 const get = useCompareStore.getState;
-const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 export class EpisodeCompare {
   private db: Promise<HistoryDb> | null = null;
@@ -63,6 +63,12 @@ export class EpisodeCompare {
   close(): void {
     ++this.epoch;
     get().renderer?.dispose();
+    // IndexedDB closes the connection once a read still in flight has finished.
+    this.db?.then(
+      (db) => db.close(),
+      () => undefined,
+    );
+    this.db = null;
     set({ ...CLOSED });
   }
 }
