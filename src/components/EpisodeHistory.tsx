@@ -71,7 +71,7 @@ function HistoryItem({ entry: e }: { entry: HistorySummary }) {
   const busy = useHistoryStore((s) => s.busy);
   const [confirming, setConfirming] = useState(false);
   const current = openedId === e.id;
-  const outcome = outcomeWord(e);
+  const outcome = outcomeWord(e.outcome.status);
   const name = `${e.taskId} seed ${e.seed}, saved ${savedTime(e.savedAt)}`;
   return (
     <li className={`history-item${current ? ' current' : ''}`} data-testid="episode-history-item" data-episode-id={e.id} aria-current={current ? 'true' : undefined}>

@@ -4,6 +4,7 @@ import { useCompareStore } from '../../src/state/compare/compareStore';
 import { EpisodeCompare } from '../../src/state/compare/episodeCompare';
 import { describeFacts, differences, type EpisodeFacts } from '../../src/state/compare/episodeDiff';
 import { sharedStep } from '../../src/state/compare/sharedCursor';
+import { outcomeWord } from '../../src/state/history/describeEpisode';
 import { HistoryDb } from '../../src/state/history/historyDb';
 import { entryFrom, type EpisodeParams } from '../../src/state/history/historyEntry';
 import type { StoredEpisodeRenderer } from '../../src/state/history/storedEpisodeRenderer';
@@ -78,6 +79,14 @@ describe('episode differences', () => {
     const ensemble = { ...DEFAULT_EXECUTION_SETTINGS, kind: 'ensemble' as const };
     expect(differences(facts({ execution: ensemble }), facts())).toEqual([]);
     expect(differences(facts({ policy: 'model', execution: ensemble }), facts({ policy: 'model' }))).toEqual([{ name: 'execution', compared: 'ensemble:0.1', onScreen: 'chunk:4' }]);
+  });
+
+  it('words an unfinished episode on screen as running, a stored one as stopped', () => {
+    expect(differences(facts(), facts({ outcome: 'running', running: true }))).toEqual([{ name: 'outcome', compared: 'success', onScreen: 'running' }]);
+    expect(differences(facts({ outcome: 'running' }), facts({ outcome: 'running', running: true }))).toEqual([{ name: 'outcome', compared: 'stopped', onScreen: 'running' }]);
+    // An ended episode on screen reads as it will once stored.
+    expect(differences(facts(), facts({ running: true }))).toEqual([]);
+    expect([outcomeWord('idle'), outcomeWord('running', true), outcomeWord('faulted', true), outcomeWord('failure')]).toEqual(['stopped', 'running', 'faulted', 'failure']);
   });
 
   it('compares perturbations as sets (order does not matter)', () => {

@@ -3,6 +3,7 @@ import { useShallow } from 'zustand/react/shallow';
 import { describeFacts, differences, type EpisodeFacts } from '../../state/compare/episodeDiff';
 import type { HistorySummary } from '../../state/history/historyEntry';
 import { useEpisodeStore } from '../../state/episodeStore';
+import { useHistoryStore } from '../../state/history/historyStore';
 import { usePolicyStore } from '../../state/policyStore';
 
 // Which episode the compare pane shows and how it differs from the one on screen.
@@ -24,11 +25,13 @@ function useOnScreen(): EpisodeFacts | null {
     })),
   );
   const execution = usePolicyStore((p) => p.execution);
+  // A stored episode opened from the history is as it was stored: one that had not ended was stopped.
+  const stored = useHistoryStore((h) => h.openedId !== null);
   return useMemo(() => {
     if (s.status === null || s.steps === null) return null;
     const { crash, status, ...rest } = s;
-    return { ...rest, steps: s.steps, execution, outcome: crash ? 'faulted' : status };
-  }, [s, execution]);
+    return { ...rest, steps: s.steps, execution, outcome: crash ? 'faulted' : status, running: !stored };
+  }, [s, execution, stored]);
 }
 
 export function CompareHeader({ entry }: { entry: HistorySummary }) {

@@ -1,5 +1,6 @@
 import { formatAxes } from '../../sim/axes';
 import type { EpisodeStatus } from '../../sim/episode';
+import { outcomeWord } from '../history/describeEpisode';
 import type { EpisodeParams } from '../history/historyEntry';
 import type { ExecutionSettings } from '../policyStore';
 
@@ -11,6 +12,8 @@ import type { ExecutionSettings } from '../policyStore';
 export interface EpisodeFacts extends Pick<EpisodeParams, 'taskId' | 'seed' | 'policy' | 'perturb' | 'execution' | 'instruction' | 'interventions' | 'approvals'> {
   outcome: EpisodeStatus | 'faulted';
   steps: number;
+  /** The episode is the one run on screen, not a stored one: if it has not ended, it is running. */
+  running?: boolean;
 }
 
 export function executionText(x: ExecutionSettings): string {
@@ -19,9 +22,6 @@ export function executionText(x: ExecutionSettings): string {
 }
 
 export const perturbText = (p: EpisodeFacts['perturb']) => (p.length ? formatAxes(p) : 'none');
-
-/** The outcome as the history list words it (an episode stopped before its end is "stopped"). */
-export const outcomeText = (s: EpisodeFacts['outcome']) => (s === 'running' || s === 'idle' ? 'stopped' : s);
 
 interface Fact {
   name: string;
@@ -41,7 +41,7 @@ const FACTS: readonly Fact[] = [
   { name: 'instruction', text: (f) => (f.instruction ? `“${f.instruction}”` : 'the task’s instruction') },
   { name: 'corrections', text: (f) => `${f.interventions.length} correction${f.interventions.length === 1 ? '' : 's'}`, key: (f) => JSON.stringify(f.interventions.map((i) => [i.step, i.text])) },
   { name: 'approvals', text: (f) => `${f.approvals.length} approval answer${f.approvals.length === 1 ? '' : 's'}`, key: (f) => JSON.stringify(f.approvals) },
-  { name: 'outcome', text: (f) => outcomeText(f.outcome) },
+  { name: 'outcome', text: (f) => outcomeWord(f.outcome, f.running) },
   { name: 'steps', text: (f) => `${f.steps} steps` },
 ];
 

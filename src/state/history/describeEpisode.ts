@@ -1,10 +1,15 @@
+import type { EpisodeStatus } from '../../sim/episode';
 import type { HistorySummary } from './historyEntry';
 
 // Words for a stored episode, shared by the list and the notices (an eviction names what it removed).
 
-export function outcomeWord(s: Pick<HistorySummary, 'outcome'>): string {
-  const st = s.outcome.status;
-  return st === 'running' || st === 'idle' ? 'stopped' : st;
+/**
+ * An outcome in words. A stored episode that had not ended was stopped; the one being run on screen has
+ * not ended yet, so it is running.
+ */
+export function outcomeWord(status: EpisodeStatus | 'faulted', running = false): string {
+  if (status === 'running' || status === 'idle') return running ? 'running' : 'stopped';
+  return status;
 }
 
 export function savedTime(savedAt: number, now = Date.now()): string {
@@ -21,5 +26,5 @@ export function formatBytes(n: number): string {
 
 /** One line that identifies an episode to a person: task, seed, policy, outcome, steps, time. */
 export function describeEpisode(s: HistorySummary): string {
-  return `${s.taskId} seed ${s.seed} (${s.policy}, ${outcomeWord(s)}, ${s.steps} steps, saved ${savedTime(s.savedAt)})`;
+  return `${s.taskId} seed ${s.seed} (${s.policy}, ${outcomeWord(s.outcome.status)}, ${s.steps} steps, saved ${savedTime(s.savedAt)})`;
 }
