@@ -3,7 +3,7 @@ import { useCompareStore } from '../../state/compare/compareStore';
 import { sharedStep } from '../../state/compare/sharedCursor';
 import { useSession } from '../../state/session/context';
 import { PlotGrid } from '../plots/PlotGrid';
-import { comparedPlotSource } from '../plots/plotSource';
+import { plotSource } from '../plots/plotSource';
 import { CompareCameras } from './CompareCameras';
 import { CompareHeader } from './CompareHeader';
 import { CompareScene } from './CompareScene';
@@ -23,7 +23,7 @@ export function ComparePane() {
   const renderer = useCompareStore((s) => s.renderer);
   const cameraError = useCompareStore((s) => s.cameraError);
   const cursor = useSharedCursor();
-  const source = useMemo(() => comparedPlotSource(session), [session]);
+  const source = useMemo(() => plotSource(session, 'compared'), [session]);
   if (status === 'closed') return null;
 
   const shown = records && cursor !== null ? sharedStep(records, cursor) : null;

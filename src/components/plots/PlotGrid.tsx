@@ -34,7 +34,7 @@ export function PlotGrid({ source, prefix = '', label = 'Plots' }: Props) {
   useEffect(() => {
     const hosts = cells.current;
     const charts = CHARTS.map((spec, i) => new TimeChart(hosts[i]!, spec, hosts[i]!.clientWidth, (k) => source.seek(k)));
-    let drawn: { records: unknown; count: number; cursor: number; span: number; last: unknown } | null = null;
+    let drawn: { records: unknown; count: number; cursor: number; span: number; last: unknown; reach: number | null } | null = null;
     let lastDraw = 0;
     let frame = 0;
     let timer: ReturnType<typeof setTimeout> | null = null;
@@ -45,14 +45,15 @@ export function PlotGrid({ source, prefix = '', label = 'Plots' }: Props) {
       const cursor = source.cursor();
       const span = source.spanTo();
       const last = records[records.length - 1];
+      const reach = source.reach();
       // Drags and other notifications that change neither the records nor the cursor draw nothing.
-      if (drawn && drawn.records === records && drawn.count === records.length && drawn.cursor === cursor && drawn.span === span && drawn.last === last) return;
-      drawn = { records, count: records.length, cursor, span, last };
+      if (drawn && drawn.records === records && drawn.count === records.length && drawn.cursor === cursor && drawn.span === span && drawn.last === last && drawn.reach === (reach?.step ?? null)) return;
+      drawn = { records, count: records.length, cursor, span, last, reach: reach?.step ?? null };
       lastDraw = performance.now();
       const data = buildPlotData(records, cursor, undefined, span);
       // The cursor line stays at the shared step even past this episode's end, level with the other pane's.
       const line = Math.max(0, Math.min(data.x.length - 1, Math.round(cursor)));
-      charts.forEach((c, i) => c.update(data.x, chartSeries(CHARTS[i], data), line, data.lastStep));
+      charts.forEach((c, i) => c.update(data.x, chartSeries(CHARTS[i], data), line, data.lastStep, reach));
       const next = { inference: data.inference, step: data.step, hasConfidence: data.hasConfidence };
       setSummary((prev) => (sameSummary(prev, next) ? prev : next));
     };

@@ -3,7 +3,7 @@ import { useSession } from '../../state/session/context';
 import { useUiStore } from '../../state/uiStore';
 import { COLORS } from './chartSpecs';
 import { PlotGrid } from './PlotGrid';
-import { mainPlotSource } from './plotSource';
+import { plotSource } from './plotSource';
 import './plots.css';
 
 // The plots under the controls, synced to the time cursor: per action dimension what executed and the chunk
@@ -16,7 +16,7 @@ export function PlotsPanel() {
   const open = useUiStore((s) => s.showPlots);
   const set = useUiStore((s) => s.set);
   const session = useSession();
-  const source = useMemo(() => mainPlotSource(session), [session]);
+  const source = useMemo(() => plotSource(session, 'main'), [session]);
   return (
     <section className="plots" data-testid="plots" aria-label="Plots">
       <div className="plots-head">

@@ -7,12 +7,24 @@ import type { StepRecord } from '../../workers/protocol';
 // Both grids follow the one time cursor (the main view's step) and a press on either moves it, so the grid
 // itself reads no store and the two panes share every line of chart code.
 
+/** Where the shared cursor stops on this source's axis, and why, in words for a pointer hovering past it. */
+export interface Reach {
+  step: number;
+  why: string;
+}
+
 export interface PlotSource {
   records(): readonly StepRecord[];
   /** The shared time cursor (the step on screen); may lie past this source's last record. */
   cursor(): number;
   /** The x axis reaches at least this step: the other pane's last step, so both share one axis. */
   spanTo(): number;
+  /**
+   * The last step the shared cursor can reach, when the axis runs past it: the cursor is the main view's
+   * step, so on the compared episode's axis it stops at the main episode's last record. Null: no limit but
+   * this source's own records.
+   */
+  reach(): Reach | null;
   seek(step: number): void;
   /** Called when records, the cursor or the span change. */
   subscribe(fn: () => void): () => void;
@@ -33,24 +45,16 @@ function both(session: EpisodeSession, fn: () => void): () => void {
   };
 }
 
-const mainCursor = (session: EpisodeSession) => useEpisodeStore.getState().view?.step ?? session.records.length - 1;
-
-export function mainPlotSource(session: EpisodeSession): PlotSource {
+/** The plots of the episode on screen ('main') or of the compared one beside it: the same but for which is which. */
+export function plotSource(session: EpisodeSession, pane: 'main' | 'compared'): PlotSource {
+  const mainRecords = () => session.records;
+  const [mine, other] = pane === 'main' ? [mainRecords, comparedRecords] : [comparedRecords, mainRecords];
+  const mainLast = () => session.records.length - 1;
   return {
-    records: () => session.records,
-    cursor: () => mainCursor(session),
-    spanTo: () => comparedRecords().length - 1,
-    seek: (k) => session.scrub(k),
-    subscribe: (fn) => both(session, fn),
-    live: () => useEpisodeStore.getState().playing,
-  };
-}
-
-export function comparedPlotSource(session: EpisodeSession): PlotSource {
-  return {
-    records: comparedRecords,
-    cursor: () => mainCursor(session),
-    spanTo: () => session.records.length - 1,
+    records: mine,
+    cursor: () => useEpisodeStore.getState().view?.step ?? mainLast(),
+    spanTo: () => other().length - 1,
+    reach: () => (pane === 'main' || mainLast() < 0 ? null : { step: mainLast(), why: `The episode on screen has no step past ${mainLast()}: the shared cursor stops there` }),
     seek: (k) => session.scrub(k),
     subscribe: (fn) => both(session, fn),
     live: () => useEpisodeStore.getState().playing,

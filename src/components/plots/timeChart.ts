@@ -1,16 +1,21 @@
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import type { ChartSeries, ChartSpec, YScale } from './chartSpecs';
+import type { Reach } from './plotSource';
 
 // One small uPlot chart over the recorded steps, made once and fed new arrays (setData) when records arrive
 // or the cursor moves: never rebuilt per frame. It draws the time cursor (the step on screen) and shades
-// the steps that have not happened yet; pressing or dragging on it asks to move the cursor there.
+// the steps that have not happened yet; pressing or dragging on it asks to move the cursor there. Steps the
+// cursor cannot reach (past the end of the episode on screen, on the compared episode's axis) are darkened
+// and say why under the pointer, so a press there is not silently taken for the last step it can reach.
 
 export const CHART_HEIGHT = 80;
 const AXIS_TEXT = '#b4bccb';
 const GRID = '#272d39';
 const CURSOR = '#e6e9f0';
 const FUTURE = 'rgba(122, 162, 255, 0.06)';
+const OUT_OF_REACH = 'rgba(0, 0, 0, 0.45)';
+const REACH_EDGE = 'rgba(230, 233, 240, 0.5)';
 const FONT = '10px system-ui, sans-serif';
 
 const stepped = uPlot.paths.stepped?.({ align: 1 });
@@ -46,10 +51,11 @@ export class TimeChart {
   private readonly u: uPlot;
   private cursorStep = 0;
   private lastStep = 0;
+  private reach: Reach | null = null;
   private pressed = false;
   private readonly detach: () => void;
 
-  constructor(el: HTMLElement, spec: ChartSpec, width: number, private readonly onSeek: (step: number) => void) {
+  constructor(private readonly el: HTMLElement, spec: ChartSpec, width: number, private readonly onSeek: (step: number) => void) {
     const opts: uPlot.Options = {
       width: Math.max(120, width),
       height: CHART_HEIGHT,
@@ -66,7 +72,7 @@ export class TimeChart {
       ],
       series: [{}, ...spec.series.map(seriesOptions)],
       hooks: {
-        drawClear: [(u) => this.shadeFuture(u)],
+        drawClear: [(u) => this.shadeFuture(u), (u) => this.shadeOutOfReach(u)],
         draw: [(u) => this.drawCursor(u)],
       },
     };
@@ -75,9 +81,12 @@ export class TimeChart {
   }
 
   /** New arrays (one x array shared by every series), the step on screen and the newest recorded step. */
-  update(x: number[], ys: (number | null)[][], cursorStep: number, lastStep: number): void {
+  update(x: number[], ys: (number | null)[][], cursorStep: number, lastStep: number, reach: Reach | null = null): void {
     this.cursorStep = cursorStep;
     this.lastStep = lastStep;
+    this.reach = reach && reach.step < x.length - 1 ? reach : null;
+    if (this.reach) this.el.dataset.reach = String(this.reach.step);
+    else delete this.el.dataset.reach;
     this.u.setData([x.length ? x : [0], ...ys.map((y) => (x.length ? y : [null]))] as uPlot.AlignedData);
   }
 
@@ -95,7 +104,12 @@ export class TimeChart {
     const seek = (e: PointerEvent) => {
       const left = e.clientX - over.getBoundingClientRect().left;
       const v = this.u.posToVal(left, 'x');
-      if (Number.isFinite(v)) this.onSeek(Math.max(0, Math.min(this.lastStep, Math.round(v))));
+      if (Number.isFinite(v)) this.onSeek(Math.max(0, Math.min(this.lastStep, this.reach?.step ?? Infinity, Math.round(v))));
+    };
+    const hover = (e: PointerEvent) => {
+      const v = this.u.posToVal(e.clientX - over.getBoundingClientRect().left, 'x');
+      const why = this.reach && Math.round(v) > this.reach.step ? this.reach.why : '';
+      if (over.title !== why) over.title = why;
     };
     const down = (e: PointerEvent) => {
       if (e.button !== 0) return;
@@ -104,6 +118,7 @@ export class TimeChart {
       seek(e);
     };
     const move = (e: PointerEvent) => {
+      hover(e);
       if (this.pressed) seek(e);
     };
     const up = (e: PointerEvent) => {
@@ -133,6 +148,27 @@ export class TimeChart {
     u.ctx.fillStyle = FUTURE;
     u.ctx.fillRect(from, top, left + width - from, height);
     u.ctx.restore();
+  }
+
+  /** Steps the shared cursor cannot reach: darkened, with an edge where it stops. */
+  private shadeOutOfReach(u: uPlot): void {
+    if (!this.reach) return;
+    const { left, top, width, height } = u.bbox;
+    const x = Math.round(u.valToPos(this.reach.step, 'x', true));
+    if (!Number.isFinite(x) || x >= left + width) return;
+    const from = Math.max(left, x);
+    const ctx = u.ctx;
+    ctx.save();
+    ctx.fillStyle = OUT_OF_REACH;
+    ctx.fillRect(from, top, left + width - from, height);
+    ctx.setLineDash([3, 3]);
+    ctx.strokeStyle = REACH_EDGE;
+    ctx.lineWidth = Math.max(1, devicePixelRatio);
+    ctx.beginPath();
+    ctx.moveTo(from + 0.5, top);
+    ctx.lineTo(from + 0.5, top + height);
+    ctx.stroke();
+    ctx.restore();
   }
 
   private drawCursor(u: uPlot): void {
