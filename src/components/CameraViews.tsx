@@ -1,7 +1,6 @@
 import { useEffect, useRef } from 'react';
 import { CAMERAS, type CameraName } from '../sim/vocab';
 import type { Reasoning } from '../sim/reasoning';
-import type { CameraImages } from '../engine/types';
 import { useSession } from '../state/session/context';
 import { useEpisodeStore } from '../state/episodeStore';
 import { hasOutput, modelExtras } from '../policy/modelDecision';
@@ -11,6 +10,7 @@ import type { StepRecord } from '../workers/protocol';
 import { AttentionInfo, AttentionScale } from './attentionLegend';
 import { attentionView, drawHeatmap, drawKeypoints, headOptions } from './attentionView';
 import { CAMERA_TITLE as TITLE, drawOverlay, putImage } from './cameraPaint';
+import { FrameScheduler } from './frameScheduler';
 
 // The two policy camera views: one draw scheduler for pixels from the sim worker, overlays, heatmaps and
 // keypoints. The painters are in cameraPaint.ts (the compare pane paints with them too).
@@ -146,41 +146,21 @@ export function CameraViews() {
     if (!scene) return;
     let lastFrame: StepRecord['frame'] | null = null;
     // Pixels no policy needed are rendered by the sim worker on request, in the same thread as the control
-    // loop: one request at a time, and while running at most one a second, so drawing never starves the loop.
-    let asking = false;
-    let askedAt = -Infinity;
-    let wanted: StepRecord | null = null;
-    let retry: ReturnType<typeof setTimeout> | null = null;
-    const showPixels = (rec: StepRecord) => {
-      const draw = (images: CameraImages | null) => {
-        if (!images || useEpisodeStore.getState().view?.frame !== rec.frame) return;
+    // loop: while running at most one request a second, so drawing never starves the loop.
+    const pixels = new FrameScheduler({
+      images: (rec) => controller.cameraImages(rec),
+      draw: (rec, images) => {
+        if (useEpisodeStore.getState().view?.frame !== rec.frame) return;
         for (const cam of CAMERAS) {
           const c = pixelRefs.current[cam];
-          if (c) putImage(c, images[cam]);
+          if (!c) continue;
+          putImage(c, images[cam]);
+          // Which step's pixels are on screen: tests wait on it.
+          c.dataset.step = String(rec.step);
         }
-      };
-      if (rec.images) return draw(rec.images);
-      wanted = rec;
-      const now = performance.now();
-      if (asking) return;
-      if (useEpisodeStore.getState().playing && now - askedAt < 1000) {
-        // Come back for the step on screen then (it may be the last one before a pause).
-        retry ??= setTimeout(() => {
-          retry = null;
-          const v = useEpisodeStore.getState().view;
-          if (v && v === wanted) showPixels(v);
-        }, 1000 - (now - askedAt));
-        return;
-      }
-      asking = true;
-      askedAt = now;
-      void controller.cameraImages(rec).then((images) => {
-        asking = false;
-        draw(images);
-        const next = wanted;
-        if (next && next !== rec && useEpisodeStore.getState().view === next) showPixels(next);
-      });
-    };
+      },
+      gapMs: () => (useEpisodeStore.getState().playing ? 1000 : 0),
+    });
     let lastDecision: StepRecord['decision'] | undefined;
     const draw = (force = false) => {
       const view = useEpisodeStore.getState().view;
@@ -189,7 +169,7 @@ export function CameraViews() {
         // Rendered in the sim worker: with the step where the model looked (its exact input), on request
         // otherwise. Only the pixels of the step still on screen are drawn when they arrive.
         lastFrame = view.frame;
-        showPixels(view);
+        pixels.show(view);
       }
       if (force || view.decision !== lastDecision) {
         const ui = useUiStore.getState();
@@ -235,7 +215,7 @@ export function CameraViews() {
     window.addEventListener('resize', onResize);
     return () => {
       cancelAnimationFrame(pending);
-      if (retry !== null) clearTimeout(retry);
+      pixels.stop();
       unsubView();
       unsubUi();
       window.removeEventListener('resize', onResize);

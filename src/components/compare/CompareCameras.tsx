@@ -1,15 +1,14 @@
 import { useEffect, useRef, useState } from 'react';
-import type { CameraImages } from '../../engine/types';
 import type { StoredEpisodeRenderer } from '../../state/history/storedEpisodeRenderer';
 import { useUiStore } from '../../state/uiStore';
 import { CAMERAS } from '../../sim/vocab';
 import type { StepRecord } from '../../workers/protocol';
 import { CAMERA_TITLE, drawOverlay, putImage } from '../cameraPaint';
+import { FrameScheduler } from '../frameScheduler';
 
 // The compared episode's policy cameras at the shared cursor: its stored pixels, or rendered by its own
 // simulator with its own perturbations (StoredEpisodeRenderer), with the policy's points and boxes as the
-// main view's toggles ask. One render in flight at a time; only the step still wanted is drawn, so scrubbing
-// fast never queues up a backlog in the worker.
+// main view's toggles ask, drawn by the main view's scheduler (src/components/frameScheduler.ts).
 
 interface Props {
   record: StepRecord;
@@ -20,44 +19,42 @@ interface Props {
   error: string | null;
 }
 
+/** Why a render came back empty: a worker without WebGL says why; otherwise it stopped, or this frame failed. */
+function failure(renderer: StoredEpisodeRenderer | null): string {
+  if (renderer?.cameraError) return `Its camera views cannot be rendered: ${renderer.cameraError}.`;
+  return renderer && !renderer.alive ? 'Its camera views could not be rendered (its simulator stopped).' : 'This step’s camera views could not be rendered.';
+}
+
 export function CompareCameras({ record, cameras, renderer, error }: Props) {
   const pixels = useRef<Record<string, HTMLCanvasElement | null>>({});
   const overlays = useRef<Record<string, HTMLCanvasElement | null>>({});
-  const wanted = useRef(record);
+  const scheduler = useRef<FrameScheduler | null>(null);
   const [failed, setFailed] = useState(false);
   const points = useUiStore((s) => s.showPoints);
   const boxes = useUiStore((s) => s.showBoxes);
 
+  // Made before the effect below asks it for the record: effects run in order.
   useEffect(() => {
-    wanted.current = record;
-  });
+    const s = new FrameScheduler({
+      images: (rec) => renderer?.images(rec) ?? Promise.resolve(null),
+      draw: (rec, images) => {
+        for (const cam of CAMERAS) {
+          const c = pixels.current[cam];
+          if (!c) continue;
+          putImage(c, images[cam]);
+          // Which step's pixels are on screen: tests wait on it.
+          c.dataset.step = String(rec.step);
+        }
+      },
+      rendered: (_rec, ok) => setFailed(!ok),
+    });
+    scheduler.current = s;
+    return () => s.stop();
+  }, [renderer]);
 
-  // Pixels: asked once per record; a stored record has its own and needs no worker.
-  const asking = useRef(false);
+  // Pixels: a stored record has its own and needs no worker; the others wait for the episode's simulator.
   useEffect(() => {
-    if (!renderer && !record.images) return;
-    const draw = (rec: StepRecord, images: CameraImages) => {
-      for (const cam of CAMERAS) {
-        const c = pixels.current[cam];
-        if (!c) continue;
-        putImage(c, images[cam]);
-        // Which step's pixels are on screen: tests wait on it.
-        c.dataset.step = String(rec.step);
-      }
-    };
-    const ask = (rec: StepRecord) => {
-      if (rec.images) return draw(rec, rec.images);
-      if (!renderer || asking.current) return;
-      asking.current = true;
-      void renderer.images(rec).then((images) => {
-        asking.current = false;
-        setFailed(images === null);
-        if (images && wanted.current === rec) draw(rec, images);
-        // The cursor moved on while this one rendered: the step on screen now.
-        else if (wanted.current !== rec) ask(wanted.current);
-      });
-    };
-    ask(record);
+    if (renderer || record.images) scheduler.current?.show(record);
   }, [record, renderer]);
 
   useEffect(() => {
@@ -67,7 +64,7 @@ export function CompareCameras({ record, cameras, renderer, error }: Props) {
     }
   }, [record, points, boxes]);
 
-  const note = error ?? (failed ? 'Its camera views could not be rendered (its simulator stopped).' : !renderer && !record.images ? 'Starting its simulator for the camera views…' : null);
+  const note = error ?? (failed ? failure(renderer) : !renderer && !record.images ? 'Starting its simulator for the camera views…' : null);
   return (
     <div className="compare-cameras" aria-label="The compared episode's policy cameras">
       {CAMERAS.map((cam) => {
