@@ -1,4 +1,5 @@
 import { BufferTarget, EncodedPacket, EncodedVideoPacketSource, Mp4OutputFormat, Output } from 'mediabunny';
+import { hasWebCodecs, NO_WEBCODECS } from './webCodecs';
 
 // The browser export's videos: WebCodecs' H.264 encoder, muxed into MP4 by mediabunny. The same settings as
 // the CLI's ffmpeg (scripts/lib/lerobotVideo.ts), for the same reasons: H.264 4:2:0, a key frame every 2
@@ -67,9 +68,7 @@ export interface FrameSize {
 }
 
 async function chooseConfig(f: FrameSize): Promise<{ config: VideoEncoderConfig; quantizer: boolean }> {
-  if (typeof VideoEncoder === 'undefined' || typeof VideoFrame === 'undefined') {
-    throw new VideoUnsupportedError('this browser has no WebCodecs video encoder (VideoEncoder): the camera videos cannot be encoded here; Chrome, Edge (94+) and Safari (16.4+) have it');
-  }
+  if (!hasWebCodecs()) throw new VideoUnsupportedError(NO_WEBCODECS);
   const base: VideoEncoderConfig = { codec: H264_CODEC, width: f.width, height: f.height, framerate: f.fps, avc: { format: 'avc' }, latencyMode: 'quality' };
   const candidates: Array<{ config: VideoEncoderConfig; quantizer: boolean }> = [
     { config: { ...base, bitrateMode: 'quantizer' }, quantizer: true },
