@@ -1,10 +1,11 @@
-import { formatBytes } from '../state/history/describeEpisode';
 import type { HistorySummary } from '../state/history/historyEntry';
-import { cancelExport, exportSelected, toggleSelected, useLeRobotExport, type ExportStatus } from '../state/history/lerobotExport';
+import { cancelExport, exportSelected, toggleSelected, useLeRobotExport } from '../state/history/lerobotExport';
+import { exportProgress, exportStatusText } from './exportStatusText';
 import './historyExport.css';
 
 // The history panel's LeRobot export: a checkbox per episode, and a bar with the export button, its
-// progress (episode k of n, frames), Cancel, and what came of it (docs/lerobot.md, "From the app").
+// progress (camera frames rendered over all the ticked episodes), Cancel, and what came of it
+// (docs/lerobot.md, "From the app").
 
 export function HistorySelect({ id, name }: { id: string; name: string }) {
   const checked = useLeRobotExport((s) => s.selected.includes(id));
@@ -23,31 +24,13 @@ export function HistorySelect({ id, name }: { id: string; name: string }) {
   );
 }
 
-const STAGE: Record<string, string> = { reading: 'reading', rendering: 'rendering cameras', encoding: 'encoding video', packing: 'packing the zip' };
-
-function statusText(s: ExportStatus): string | null {
-  switch (s.kind) {
-    case 'running':
-      return s.stage === 'packing'
-        ? `Packing ${s.episodes} episode${s.episodes === 1 ? '' : 's'}, ${s.frames} frames…`
-        : `Episode ${s.episode} of ${s.episodes}: ${STAGE[s.stage]}${s.frames ? `, frame ${s.frame} of ${s.frames}` : ''}…`;
-    case 'done':
-      return `Exported ${s.episodes} episode${s.episodes === 1 ? '' : 's'} (${s.frames} frames, ${formatBytes(s.bytes)}) as ${s.file}.`;
-    case 'failed':
-      return `Export failed: ${s.message}`;
-    case 'cancelled':
-      return 'Export cancelled; nothing was downloaded.';
-    default:
-      return null;
-  }
-}
-
 export function HistoryExport({ entries }: { entries: readonly HistorySummary[] }) {
   const selected = useLeRobotExport((s) => s.selected);
   const status = useLeRobotExport((s) => s.status);
   const count = entries.filter((e) => selected.includes(e.id)).length;
   const running = status.kind === 'running';
-  const text = statusText(status);
+  const text = exportStatusText(status);
+  const progress = exportProgress(status);
   if (!entries.length) return null;
   return (
     <div className="history-export" data-testid="episode-history-export">
@@ -69,7 +52,13 @@ export function HistoryExport({ entries }: { entries: readonly HistorySummary[] 
         )}
         {!running && count === 0 && <span className="history-export-hint">Tick episodes to export them.</span>}
       </div>
-      {running && status.frames > 0 && <progress className="history-export-progress" max={status.frames} value={status.frame} aria-label="Export progress" />}
+      {running &&
+        (progress ? (
+          <progress key="count" className="history-export-progress" max={progress.max} value={progress.value} aria-label="Export progress" />
+        ) : (
+          // Keyed apart: a bar that had a value does not become indeterminate when React only drops the prop.
+          <progress key="stage" className="history-export-progress" aria-label="Export progress" />
+        ))}
       {text && (
         <p className={`history-export-status ${status.kind}`} data-testid="episode-history-export-status" role={status.kind === 'failed' ? 'alert' : 'status'}>
           {text}

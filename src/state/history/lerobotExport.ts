@@ -1,8 +1,10 @@
 import * as Comlink from 'comlink';
 import { create } from 'zustand';
 import type { EpisodeProvenance, ExportWorkerApi } from '../../export/lerobot/browser/lerobotExport.worker';
+import { hasWebCodecs, NO_WEBCODECS } from '../../export/lerobot/browser/webCodecs';
 import { episodeBuffers, frameCount, HISTORY_DATASET, historyEpisode } from '../../export/lerobot/historySource';
 import type { CameraImages } from '../../engine/types';
+import { errorText } from '../errorText';
 import { describeEpisode } from './describeEpisode';
 import { HistoryDb } from './historyDb';
 import type { HistorySummary } from './historyEntry';
@@ -19,7 +21,12 @@ export type ExportStage = 'reading' | 'rendering' | 'encoding' | 'packing';
 
 export type ExportStatus =
   | { kind: 'idle' }
-  | { kind: 'running'; stage: ExportStage; episode: number; episodes: number; frame: number; frames: number }
+  /**
+   * `rendered` counts the camera frames rendered so far over all the export's episodes, of `frames` in all
+   * (the summaries' step counts, each replaced by its episode's own frame count once read): encoding and
+   * packing have no count of their own.
+   */
+  | { kind: 'running'; stage: ExportStage; episode: number; episodes: number; rendered: number; frames: number }
   | { kind: 'done'; file: string; episodes: number; frames: number; bytes: number }
   | { kind: 'failed'; message: string }
   | { kind: 'cancelled' };
@@ -72,15 +79,30 @@ function download(bytes: Uint8Array, file: string): void {
   setTimeout(() => URL.revokeObjectURL(url), 60_000);
 }
 
-const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e));
-
 export interface ExportDeps {
   openDb?: () => Promise<HistoryDb>;
   openRenderer?: typeof StoredEpisodeRenderer.open;
   makeWorker?: () => Worker;
+  /** Hands the zip to the user (Node tests have no document to click a link in). */
+  save?: (bytes: Uint8Array, file: string) => void;
 }
 
 const defaultWorker = () => new Worker(new URL('../../export/lerobot/browser/lerobotExport.worker.ts', import.meta.url), { type: 'module', name: 'lerobot-export' });
+
+function startWorker(make: () => Worker): Worker {
+  try {
+    return make();
+  } catch (e) {
+    // A page whose Content-Security-Policy has no worker-src for it refuses here, synchronously.
+    throw new Error(`the export worker could not be started: ${errorText(e)}`, { cause: e });
+  }
+}
+
+/** Why a renderer gave a record no pixels, where it knows: no WebGL in its worker, or its worker gone. */
+function cameraReason(renderer: StoredEpisodeRenderer): string | null {
+  if (renderer.cameraError) return renderer.cameraError;
+  return renderer.alive ? null : "its renderer's worker stopped";
+}
 
 /** Export the selected episodes of `entries` (the history's list), oldest first, and download the zip. */
 export async function exportSelected(entries: readonly HistorySummary[], deps: ExportDeps = {}): Promise<void> {
@@ -89,44 +111,58 @@ export async function exportSelected(entries: readonly HistorySummary[], deps: E
   const episodes = entries.filter((e) => chosen.has(e.id)).sort((a, b) => a.savedAt - b.savedAt);
   const set = (status: ExportStatus) => useLeRobotExport.setState({ status });
   if (!episodes.length) return set({ kind: 'failed', message: 'Select at least one episode to export.' });
-  if (typeof VideoEncoder === 'undefined') {
-    return set({ kind: 'failed', message: 'This browser has no WebCodecs video encoder (VideoEncoder), which the export needs for the camera videos. Chrome, Edge (94+) and Safari (16.4+) have it.' });
-  }
+  if (!hasWebCodecs()) return set({ kind: 'failed', message: NO_WEBCODECS });
 
   const ac = new AbortController();
   abort = ac;
   const { signal } = ac;
   const n = episodes.length;
-  set({ kind: 'running', stage: 'reading', episode: 1, episodes: n, frame: 0, frames: 0 });
-  const worker = (deps.makeWorker ?? defaultWorker)();
-  const api = Comlink.wrap<ExportWorkerApi>(worker);
-  const workerFailed = new Promise<never>((_, reject) => {
-    worker.addEventListener('error', (ev) => reject(new Error(`the export worker failed: ${ev.message || 'it could not start'}`)));
-  });
-  const call = <T>(p: Promise<T>) => until(Promise.race([p, workerFailed]), signal);
-  let db: HistoryDb | null = null;
-  let renderer: StoredEpisodeRenderer | null = null;
-  let total = 0;
+  // A stored episode has a record per step from step 0, so its step count is its frame count.
+  let frames = episodes.reduce((sum, e) => sum + e.steps, 0);
+  let rendered = 0;
+  const progress = (stage: ExportStage, episode: number) => set({ kind: 'running', stage, episode, episodes: n, rendered, frames });
+  progress('reading', 1);
+  let worker: Worker | null = null;
+  let api: Comlink.Remote<ExportWorkerApi> | null = null;
+  // Held as promises: a cancel stops the waiting, not the opening, and what an open brings after a cancel
+  // (a whole sim worker with its heartbeat, an IndexedDB connection) is ended in `finally` when it comes.
+  let db: Promise<HistoryDb> | null = null;
+  let renderer: Promise<StoredEpisodeRenderer> | null = null;
   try {
-    await call(api.start(HISTORY_DATASET));
-    db = await until((deps.openDb ?? (() => HistoryDb.open()))(), signal);
+    const w = startWorker(deps.makeWorker ?? defaultWorker);
+    worker = w;
+    const remote = Comlink.wrap<ExportWorkerApi>(w);
+    api = remote;
+    const workerFailed = new Promise<never>((_, reject) => {
+      w.addEventListener('error', (ev) => reject(new Error(`the export worker failed: ${ev.message || 'it could not start'}`)));
+    });
+    const call = <T>(p: Promise<T>) => until(Promise.race([p, workerFailed]), signal);
+    await call(remote.start(HISTORY_DATASET));
+    db = (deps.openDb ?? (() => HistoryDb.open()))();
+    const store = await until(db, signal);
     for (const [k, summary] of episodes.entries()) {
-      set({ kind: 'running', stage: 'reading', episode: k + 1, episodes: n, frame: 0, frames: 0 });
-      const entry = await until(db.get(summary.id), signal);
+      progress('reading', k + 1);
+      const entry = await until(store.get(summary.id), signal);
       if (!entry) throw new Error(`${describeEpisode(summary)} is no longer in the history (deleted or evicted since it was listed). Untick it and export again.`);
-      const frames = frameCount(entry.records);
-      if (frames < 1) throw new Error(`${describeEpisode(summary)} executed no action: it has no frames to export. Untick it and export again.`);
-      renderer = await until((deps.openRenderer ?? StoredEpisodeRenderer.open)(entry), signal);
+      const count = frameCount(entry.records);
+      if (count < 1) throw new Error(`${describeEpisode(summary)} executed no action: it has no frames to export. Untick it and export again.`);
+      frames += count - summary.steps;
+      renderer = (deps.openRenderer ?? StoredEpisodeRenderer.open)(entry);
+      const r = await until(renderer, signal);
       const images: CameraImages[] = [];
-      for (let t = 0; t < frames; t++) {
-        set({ kind: 'running', stage: 'rendering', episode: k + 1, episodes: n, frame: t + 1, frames });
-        const img = await until(renderer.images(entry.records[t]), signal);
-        if (!img) throw new Error(`the camera images of step ${entry.records[t].step} of ${describeEpisode(summary)} could not be rendered`);
+      for (let t = 0; t < count; t++) {
+        progress('rendering', k + 1);
+        const img = await until(r.images(entry.records[t]), signal);
+        if (!img) {
+          const reason = cameraReason(r);
+          throw new Error(`the camera images of step ${entry.records[t].step} of ${describeEpisode(summary)} could not be rendered${reason ? `: ${reason}` : ''}`);
+        }
         images.push(img);
+        rendered++;
       }
-      renderer.dispose();
       renderer = null;
-      set({ kind: 'running', stage: 'encoding', episode: k + 1, episodes: n, frame: frames, frames });
+      r.dispose();
+      progress('encoding', k + 1);
       const ep = historyEpisode({ name: entry.id, instruction: entry.label || entry.instruction }, entry.records, images);
       const source: EpisodeProvenance = {
         id: entry.id,
@@ -138,21 +174,26 @@ export async function exportSelected(entries: readonly HistorySummary[], deps: E
         savedAt: new Date(entry.savedAt).toISOString(),
         records: entry.records.length,
       };
-      await call(api.addEpisode(Comlink.transfer(ep, episodeBuffers(ep)), source));
-      total += frames;
+      await call(remote.addEpisode(Comlink.transfer(ep, episodeBuffers(ep)), source));
     }
-    set({ kind: 'running', stage: 'packing', episode: n, episodes: n, frame: total, frames: total });
+    progress('packing', n);
     const root = `vla-playground-lerobot-${stamp(new Date())}`;
-    const zip = await call(api.finish(root));
-    download(zip, `${root}.zip`);
-    set({ kind: 'done', file: `${root}.zip`, episodes: n, frames: total, bytes: zip.byteLength });
+    const zip = await call(remote.finish(root));
+    (deps.save ?? download)(zip, `${root}.zip`);
+    set({ kind: 'done', file: `${root}.zip`, episodes: n, frames: rendered, bytes: zip.byteLength });
   } catch (e) {
     set(e instanceof Cancelled ? { kind: 'cancelled' } : { kind: 'failed', message: errorText(e) });
   } finally {
-    renderer?.dispose();
-    db?.close();
-    api[Comlink.releaseProxy]();
-    worker.terminate();
+    void renderer?.then(
+      (r) => r.dispose(),
+      () => undefined,
+    );
+    void db?.then(
+      (d) => d.close(),
+      () => undefined,
+    );
+    api?.[Comlink.releaseProxy]();
+    worker?.terminate();
     abort = null;
   }
 }
