@@ -7,7 +7,7 @@ import type { Reach } from './plotSource';
 // or the cursor moves: never rebuilt per frame. It draws the time cursor (the step on screen) and shades
 // the steps that have not happened yet; pressing or dragging on it asks to move the cursor there. Steps the
 // cursor cannot reach (past the end of the episode on screen, on the compared episode's axis) are darkened
-// and say why under the pointer, so a press there is not silently taken for the last step it can reach.
+// and say why under the pointer: a press there stops at the last step the cursor can reach, not silently.
 
 export const CHART_HEIGHT = 80;
 const AXIS_TEXT = '#b4bccb';
@@ -84,8 +84,8 @@ export class TimeChart {
   update(x: number[], ys: (number | null)[][], cursorStep: number, lastStep: number, reach: Reach | null = null): void {
     this.cursorStep = cursorStep;
     this.lastStep = lastStep;
-    this.reach = reach && reach.step < x.length - 1 ? reach : null;
-    if (this.reach) this.el.dataset.reach = String(this.reach.step);
+    this.reach = reach;
+    if (this.outOfReach) this.el.dataset.reach = String(this.outOfReach.step);
     else delete this.el.dataset.reach;
     this.u.setData([x.length ? x : [0], ...ys.map((y) => (x.length ? y : [null]))] as uPlot.AlignedData);
   }
@@ -104,11 +104,12 @@ export class TimeChart {
     const seek = (e: PointerEvent) => {
       const left = e.clientX - over.getBoundingClientRect().left;
       const v = this.u.posToVal(left, 'x');
-      if (Number.isFinite(v)) this.onSeek(Math.max(0, Math.min(this.lastStep, this.reach?.step ?? Infinity, Math.round(v))));
+      if (Number.isFinite(v)) this.onSeek(Math.max(0, Math.min(this.reach?.step ?? this.lastStep, Math.round(v))));
     };
     const hover = (e: PointerEvent) => {
       const v = this.u.posToVal(e.clientX - over.getBoundingClientRect().left, 'x');
-      const why = this.reach && Math.round(v) > this.reach.step ? this.reach.why : '';
+      const out = this.outOfReach;
+      const why = out && Math.round(v) > out.step ? out.why : '';
       if (over.title !== why) over.title = why;
     };
     const down = (e: PointerEvent) => {
@@ -150,11 +151,17 @@ export class TimeChart {
     u.ctx.restore();
   }
 
+  /** Where the cursor stops short of this chart's own records (the room ahead past both ends is no news). */
+  private get outOfReach(): Reach | null {
+    return this.reach && this.reach.step < this.lastStep ? this.reach : null;
+  }
+
   /** Steps the shared cursor cannot reach: darkened, with an edge where it stops. */
   private shadeOutOfReach(u: uPlot): void {
-    if (!this.reach) return;
+    const out = this.outOfReach;
+    if (!out) return;
     const { left, top, width, height } = u.bbox;
-    const x = Math.round(u.valToPos(this.reach.step, 'x', true));
+    const x = Math.round(u.valToPos(out.step, 'x', true));
     if (!Number.isFinite(x) || x >= left + width) return;
     const from = Math.max(left, x);
     const ctx = u.ctx;
