@@ -8,7 +8,9 @@ import { setSpeed, waitForEnd, waitForReady } from './helpers';
 // Side-by-side compare (#17): two stored episodes that differ by their perturbations, one opened, the other
 // beside it on the one time cursor. Keys and a press on the compared episode's plots move both; the compare
 // pane shows the compared episode's own stored record at the cursor's step (its last one, said so, once it
-// ended), its 3D bodies, its camera pixels and plots; Escape and the close button close it.
+// ended), its 3D bodies, its camera pixels (unlike the main view's under another camera perturbation, the
+// same beside itself) and plots; Escape and the close button close it. Then the shorter one on screen: the
+// cursor cannot go past its end, and the compared plots say so where the pointer is past it.
 
 const BASE = '?task=object/blue_to_bowl&seed=3&policy=expert';
 const PERTURBED = `${BASE}&perturb=layout:2,camera:2`;
@@ -89,6 +91,40 @@ async function waitForShared(page: Page, cursor: number, shown: number, what: st
   assertEqual(await page.getByTestId('timeline-position').getAttribute('data-step'), String(cursor), `${what}: the main view's data-step`);
 }
 
+/** The pixels a camera canvas shows once it shows step `step` (its data-step says which). */
+async function cameraPixels(page: Page, selector: string, step: number): Promise<number[]> {
+  await page.waitForFunction(([sel, s]) => document.querySelector(sel)?.getAttribute('data-step') === String(s), [selector, step] as const, { timeout: 60_000 });
+  return page.locator(selector).evaluate((el) => {
+    const c = el as HTMLCanvasElement;
+    return Array.from(c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data);
+  });
+}
+
+const MAIN_FRONT = '[data-testid="camera-front"] .camera-pixels';
+const COMPARED_FRONT = '[data-testid="compare-camera-front"] .camera-pixels';
+
+/** Mean absolute difference per colour channel (0-255) of two RGBA images of one size, and the mean brightness of the first. */
+function pixelDiff(a: number[], b: number[]): { diff: number; lit: number } {
+  assertEqual(a.length, b.length, 'the two cameras have one size');
+  let diff = 0;
+  let lit = 0;
+  for (let i = 0; i < a.length; i += 4) {
+    for (let c = 0; c < 3; c++) {
+      diff += Math.abs(a[i + c] - b[i + c]);
+      lit += a[i + c];
+    }
+  }
+  const n = (a.length / 4) * 3;
+  return { diff: diff / n, lit: lit / n };
+}
+
+/** Open stored episode `id` as the episode on screen. */
+async function openStored(page: Page, id: string): Promise<void> {
+  await page.locator(`[data-episode-id="${id}"]`).getByTestId('episode-history-open').click();
+  await page.locator(`[data-testid="episode-history-item"][data-episode-id="${id}"][aria-current="true"]`).waitFor();
+  await page.getByTestId('episode-history-opened').waitFor();
+}
+
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 /** axe-core on the compare pane only (the rest of the page is a11y.e2e.ts's). */
@@ -111,12 +147,13 @@ test('side-by-side compare: a stored episode beside the opened one, on one curso
   const plain = stored.find((s) => s.perturb.length === 0)!;
   const perturbed = stored.find((s) => s.perturb.length > 0)!;
   assert(plain && perturbed, `both episodes are stored: ${JSON.stringify(stored)}`);
-  // The longer one is opened, so the compared one ends first and says so.
-  const [main, other] = plain.steps >= perturbed.steps ? [plain, perturbed] : [perturbed, plain];
+  // Seeded, so always the same two lengths; the cases below need them to differ.
+  assert(plain.steps !== perturbed.steps, `the perturbed episode takes another number of steps than the plain one (${plain.steps})`);
+  // First the longer one is opened, so the compared one ends first and says so; later the other way round.
+  const [main, other] = plain.steps > perturbed.steps ? [plain, perturbed] : [perturbed, plain];
   t.log(`plain ${plainSteps} steps, perturbed ${perturbedSteps} steps; opened ${main.steps}, compared ${other.steps}`);
 
-  await page.locator(`[data-episode-id="${main.id}"]`).getByTestId('episode-history-open').click();
-  await page.getByTestId('episode-history-opened').waitFor();
+  await openStored(page, main.id);
   const compareButton = page.locator(`[data-episode-id="${other.id}"]`).getByTestId('episode-history-compare');
   assert(((await compareButton.getAttribute('aria-label')) ?? '').includes('seed 3'), 'the Compare button names the episode');
   await compareButton.click();
@@ -141,21 +178,19 @@ test('side-by-side compare: a stored episode beside the opened one, on one curso
   await waitForShared(page, 13, k, '→ ×3, shift+→');
   assertEqual(await pane(page).getAttribute('data-tcp'), (await storedRecord(page, other.id, k)).tcp, `the compared tcp at step ${k} is its stored record's`);
   assertEqual(await page.getByTestId('compare-step').textContent(), `step ${k}`, 'the pane says the step');
-  // Its camera views show that step, rendered by the compared episode's own simulator.
-  await page.waitForFunction((s) => document.querySelector('[data-testid="compare-camera-front"] .camera-pixels')?.getAttribute('data-step') === String(s), k, { timeout: 60_000 });
-  const lit = await page.locator('[data-testid="compare-camera-front"] .camera-pixels').evaluate((el) => {
-    const c = el as HTMLCanvasElement;
-    const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
-    let sum = 0;
-    for (let i = 0; i < d.length; i += 4) sum += d[i] + d[i + 1] + d[i + 2];
-    return sum / (d.length / 4);
-  });
-  assert(lit > 10, `the compared front camera shows an image (mean ${lit.toFixed(1)})`);
+  // Its camera views show that step, rendered by the compared episode's own simulator under its own
+  // perturbations: one of the two has the camera moved (camera:2), so the two front cameras differ.
+  const compared = await cameraPixels(page, COMPARED_FRONT, k);
+  const onScreen = await cameraPixels(page, MAIN_FRONT, k);
+  const front = pixelDiff(compared, onScreen);
+  t.log(`step ${k}: front cameras differ by ${front.diff.toFixed(1)} (brightness ${front.lit.toFixed(1)})`);
+  assert(front.lit > 10, `the compared front camera shows an image (mean ${front.lit.toFixed(1)})`);
+  assert(front.diff > 8, `the compared front camera (camera:2) differs from the one on screen at step ${k} (mean difference ${front.diff.toFixed(1)})`);
 
   await page.keyboard.press('End');
   await waitForShared(page, main.steps, other.steps, 'End');
   const note = (await page.getByTestId('compare-step').textContent()) ?? '';
-  if (main.steps > other.steps) assertEqual(note, `ended at step ${other.steps}`, 'the shorter episode says where it ended');
+  assertEqual(note, `ended at step ${other.steps}`, 'the shorter episode says where it ended');
   assertEqual(await pane(page).getAttribute('data-tcp'), (await storedRecord(page, other.id, other.steps)).tcp, 'past its end it shows its last record');
   await page.keyboard.press('ArrowLeft');
   await waitForShared(page, main.steps - 1, Math.min(main.steps - 1, other.steps), '←');
@@ -217,4 +252,51 @@ test('side-by-side compare: a stored episode beside the opened one, on one curso
   assert(error.includes('no longer in the history'), `a missing entry is said: "${error}"`);
   await page.getByTestId('compare-close').click();
   await pane(page).waitFor({ state: 'detached' });
-}, 300_000);
+
+  // The other order: the shorter one on screen. The shared cursor is its step, so it cannot go past its end;
+  // the compared plots darken the steps past it and say so under the pointer, and a press there stops at
+  // its last step, where the compared episode shows its own record (it has not ended).
+  await openStored(page, other.id);
+  await page.locator(`[data-episode-id="${main.id}"]`).getByTestId('episode-history-compare').click();
+  await page.locator('[data-testid="compare-view"][data-status="ready"]').waitFor();
+  await focusPage(page);
+  await page.keyboard.press('End');
+  await waitForShared(page, other.steps, other.steps, 'End, the shorter one on screen');
+  assertEqual(await page.getByTestId('compare-step').textContent(), `step ${other.steps}`, 'the longer one has not ended there');
+  const plot = page.getByTestId('compare-plot-action-dx');
+  await plot.scrollIntoViewIfNeeded();
+  await page.waitForFunction((n) => document.querySelector('[data-testid="compare-plot-action-dx"]')?.getAttribute('data-reach') === String(n), other.steps, { timeout: 10_000 });
+  assertEqual(await page.getByTestId('plot-action-dx').getAttribute('data-reach'), null, 'the main plots have no such limit');
+  await page.keyboard.press('Home');
+  await waitForShared(page, 0, 0, 'Home, the shorter one on screen');
+  const box2 = (await plot.locator('.u-over').boundingBox())!;
+  const xEnd = main.steps + 8;
+  // Half way between the end of the episode on screen and the end of the axis.
+  const past = (other.steps + xEnd) / 2;
+  assert(past > other.steps + 1, `there is room past the end on screen: ${past}`);
+  const at = { x: box2.x + (box2.width * past) / xEnd, y: box2.y + box2.height / 2 };
+  await page.mouse.move(at.x, at.y);
+  await page.mouse.move(at.x + 1, at.y);
+  const title = (await plot.locator('.u-over').getAttribute('title')) ?? '';
+  assert(title.includes(`no step past ${other.steps}`), `hovering past the end on screen says why the cursor stops there: "${title}"`);
+  await page.mouse.click(at.x, at.y);
+  await waitForShared(page, other.steps, other.steps, 'a press past the end on screen');
+  await page.mouse.move(box2.x + box2.width / 10, at.y);
+  assertEqual((await plot.locator('.u-over').getAttribute('title')) ?? '', '', 'within reach the plot says nothing');
+  await page.getByTestId('compare-close').click();
+  await pane(page).waitFor({ state: 'detached' });
+
+  // An episode beside itself: same poses, same perturbations, the same step's sensor noise, so the compared
+  // episode's own simulator renders the very pixels the main view shows.
+  await page.evaluate((id) => window.__vla!.controller.compare.open(id), other.id);
+  await page.locator('[data-testid="compare-view"][data-status="ready"]').waitFor();
+  await focusPage(page);
+  await page.keyboard.press('Home');
+  for (let i = 0; i < 3; i++) await page.keyboard.press('ArrowRight');
+  await waitForShared(page, 3, 3, 'itself, step 3');
+  const self = pixelDiff(await cameraPixels(page, COMPARED_FRONT, 3), await cameraPixels(page, MAIN_FRONT, 3));
+  t.log(`beside itself, step 3: front cameras differ by ${self.diff.toFixed(3)}`);
+  assert(self.lit > 10 && self.diff < 1, `beside itself the front cameras match (mean difference ${self.diff.toFixed(2)}, brightness ${self.lit.toFixed(1)})`);
+  await page.getByTestId('compare-close').click();
+  await pane(page).waitFor({ state: 'detached' });
+}, 420_000);
