@@ -269,20 +269,21 @@ test('side-by-side compare: a stored episode beside the opened one, on one curso
   assertEqual(await page.getByTestId('plot-action-dx').getAttribute('data-reach'), null, 'the main plots have no such limit');
   await page.keyboard.press('Home');
   await waitForShared(page, 0, 0, 'Home, the shorter one on screen');
-  const box2 = (await plot.locator('.u-over').boundingBox())!;
+  // Positions inside the plot area (Playwright scrolls it into view first: the pane scrolls on its own).
+  const over2 = plot.locator('.u-over');
+  const { width, height } = (await over2.boundingBox())!;
   const xEnd = main.steps + 8;
+  const xOf = (step: number) => ({ x: (width * step) / xEnd, y: height / 2 });
   // Half way between the end of the episode on screen and the end of the axis.
   const past = (other.steps + xEnd) / 2;
   assert(past > other.steps + 1, `there is room past the end on screen: ${past}`);
-  const at = { x: box2.x + (box2.width * past) / xEnd, y: box2.y + box2.height / 2 };
-  await page.mouse.move(at.x, at.y);
-  await page.mouse.move(at.x + 1, at.y);
-  const title = (await plot.locator('.u-over').getAttribute('title')) ?? '';
+  await over2.hover({ position: xOf(past) });
+  const title = (await over2.getAttribute('title')) ?? '';
   assert(title.includes(`no step past ${other.steps}`), `hovering past the end on screen says why the cursor stops there: "${title}"`);
-  await page.mouse.click(at.x, at.y);
+  await over2.click({ position: xOf(past) });
   await waitForShared(page, other.steps, other.steps, 'a press past the end on screen');
-  await page.mouse.move(box2.x + box2.width / 10, at.y);
-  assertEqual((await plot.locator('.u-over').getAttribute('title')) ?? '', '', 'within reach the plot says nothing');
+  await over2.hover({ position: xOf(5) });
+  assertEqual((await over2.getAttribute('title')) ?? '', '', 'within reach the plot says nothing');
   await page.getByTestId('compare-close').click();
   await pane(page).waitFor({ state: 'detached' });
 
