@@ -1,4 +1,5 @@
-import { defineConfig, type Plugin } from 'vite';
+import { defaultClientConditions, defineConfig, type Plugin } from 'vite';
+import { compression } from 'vite-plugin-compression2';
 import react from '@vitejs/plugin-react';
 import { resolve } from 'node:path';
 import { cspHeaders, cspMeta } from './scripts/lib/csp';
@@ -37,7 +38,17 @@ function contentSecurityPolicy(): Plugin {
 }
 
 export default defineConfig({
-  plugins: [react(), contentSecurityPolicy()],
+  plugins: [
+    react(),
+    contentSecurityPolicy(),
+    // Brotli and gzip twins of every asset worth it (the WASM builds above all): a host that serves
+    // precompressed files (nginx gzip_static/brotli_static, most CDNs, scripts/lib/browser.ts) sends these.
+    compression({ algorithms: ['brotliCompress', 'gzip'], threshold: 1024, include: /\.(js|mjs|wasm|css|html|json|svg|onnx)$/ }),
+  ],
+  // onnxruntime-web's "bundle" builds name their default WASM with `new URL(..., import.meta.url)`, which
+  // makes Vite ship a second 28 MB build nobody loads: the app names its one build itself
+  // (src/workers/policy.worker.ts, src/runner/modelPolicy.ts), so the plain builds are used.
+  resolve: { conditions: ['onnxruntime-web-use-extern-wasm', ...defaultClientConditions] },
   server: { headers: isolation },
   preview: { headers: isolation },
   worker: { format: 'es' },

@@ -62,6 +62,24 @@ export interface ServerOptions {
 }
 
 /** Serve `distDir` on localhost. Port 0 (default) picks a free one. */
+/** The precompressed twin of `file` the client accepts (brotli first), if the build wrote one. */
+function precompressed(file: string, acceptEncoding: string): { file: string; encoding: string; size: number } | null {
+  const accepts = new Set(acceptEncoding.split(',').map((e) => e.split(';')[0].trim().toLowerCase()));
+  for (const [encoding, ext] of [
+    ['br', '.br'],
+    ['gzip', '.gz'],
+  ] as const) {
+    if (!accepts.has(encoding)) continue;
+    try {
+      const st = statSync(file + ext);
+      if (st.isFile()) return { file: file + ext, encoding, size: st.size };
+    } catch {
+      // none written for this file
+    }
+  }
+  return null;
+}
+
 export async function startServer(distDir: string, port = 0, opts: ServerOptions = {}): Promise<StaticServer> {
   const root = resolve(distDir);
   if (!existsSync(join(root, 'index.html')) && !existsSync(join(root, 'runner.html'))) {
@@ -108,19 +126,24 @@ export async function startServer(distDir: string, port = 0, opts: ServerOptions
       res.writeHead(404, { ...ISOLATION_HEADERS, 'Content-Type': 'text/plain' }).end(`not found: ${path}${mount ? ` (looked in ${mount.dir})` : ''}`);
       return;
     }
+    // The build writes .br and .gz beside each large asset (vite.config.ts): sent as a static host or CDN
+    // would, by the browser's Accept-Encoding, so transfer sizes measured here are what a visitor downloads.
+    const encoded = precompressed(file, String(req.headers['accept-encoding'] ?? ''));
     res.writeHead(200, {
       ...ISOLATION_HEADERS,
       ...(opts.csp === false ? {} : cspHeaders(path, opts.csp ?? {})),
       ...opts.headers?.(path),
       'Content-Type': MIME[extname(file).toLowerCase()] ?? 'application/octet-stream',
-      'Content-Length': size,
+      'Content-Length': encoded ? encoded.size : size,
       'Cache-Control': 'no-cache',
+      Vary: 'Accept-Encoding',
+      ...(encoded ? { 'Content-Encoding': encoded.encoding } : {}),
     });
     if (req.method === 'HEAD') {
       res.end();
       return;
     }
-    createReadStream(file).pipe(res);
+    createReadStream(encoded ? encoded.file : file).pipe(res);
   });
   await new Promise<void>((ok, fail) => {
     server.once('error', fail);
