@@ -1,8 +1,10 @@
 import { defaultClientConditions, defineConfig, type Plugin } from 'vite';
 import { compression } from 'vite-plugin-compression2';
 import react from '@vitejs/plugin-react';
-import { resolve } from 'node:path';
+import { createReadStream } from 'node:fs';
+import { extname, join, normalize, resolve, sep } from 'node:path';
 import { cspHeaders, cspMeta } from './scripts/lib/csp';
+import { MIME, precompressed } from './scripts/lib/staticFiles';
 
 // COOP/COEP give the page cross-origin isolation, which onnxruntime-web needs for SharedArrayBuffer.
 const isolation = {
@@ -29,9 +31,22 @@ function contentSecurityPolicy(): Plugin {
       },
     },
     configurePreviewServer(server) {
+      const root = resolve(server.config.root, server.config.build.outDir);
       server.middlewares.use((req, res, next) => {
         for (const [k, v] of Object.entries(cspHeaders(req.url ?? '/'))) res.setHeader(k, v);
-        next();
+        // The build's brotli/gzip twins, sent as a static host would (Vite's own static files never are).
+        const path = decodeURIComponent(new URL(req.url ?? '/', 'http://localhost').pathname);
+        const file = normalize(join(root, path.endsWith('/') ? `${path}index.html` : path));
+        const encoded = file.startsWith(root + sep) && (req.method === 'GET' || req.method === 'HEAD') ? precompressed(file, String(req.headers['accept-encoding'] ?? '')) : null;
+        if (!encoded) return next();
+        for (const [k, v] of Object.entries(isolation)) res.setHeader(k, v);
+        res.setHeader('Content-Type', MIME[extname(file).toLowerCase()] ?? 'application/octet-stream');
+        res.setHeader('Content-Encoding', encoded.encoding);
+        res.setHeader('Content-Length', encoded.size);
+        res.setHeader('Vary', 'Accept-Encoding');
+        res.setHeader('Cache-Control', 'no-cache');
+        if (req.method === 'HEAD') return res.end();
+        createReadStream(encoded.file).pipe(res);
       });
     },
   };

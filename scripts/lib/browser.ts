@@ -4,29 +4,13 @@ import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { chromium, type Browser, type ConsoleMessage, type Page } from 'playwright-core';
 import { cspHeaders } from './csp';
+import { MIME, precompressed } from './staticFiles';
 
 // Shared by the Node CLIs (datagen, eval, bench) and the e2e tests: serve a built dist/ on localhost with
 // cross-origin isolation and drive it with Debian's Chromium. Never downloads a browser.
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 
-const MIME: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.wasm': 'application/wasm',
-  '.onnx': 'application/octet-stream',
-  '.bin': 'application/octet-stream',
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.svg': 'image/svg+xml',
-  '.ico': 'image/x-icon',
-  '.txt': 'text/plain; charset=utf-8',
-  '.md': 'text/markdown; charset=utf-8',
-  '.map': 'application/json; charset=utf-8',
-};
 
 // COOP/COEP make the page cross-origin isolated (SharedArrayBuffer for onnxruntime threads); CORP lets
 // workers and wasm be fetched under require-corp.
@@ -62,24 +46,6 @@ export interface ServerOptions {
 }
 
 /** Serve `distDir` on localhost. Port 0 (default) picks a free one. */
-/** The precompressed twin of `file` the client accepts (brotli first), if the build wrote one. */
-function precompressed(file: string, acceptEncoding: string): { file: string; encoding: string; size: number } | null {
-  const accepts = new Set(acceptEncoding.split(',').map((e) => e.split(';')[0].trim().toLowerCase()));
-  for (const [encoding, ext] of [
-    ['br', '.br'],
-    ['gzip', '.gz'],
-  ] as const) {
-    if (!accepts.has(encoding)) continue;
-    try {
-      const st = statSync(file + ext);
-      if (st.isFile()) return { file: file + ext, encoding, size: st.size };
-    } catch {
-      // none written for this file
-    }
-  }
-  return null;
-}
-
 export async function startServer(distDir: string, port = 0, opts: ServerOptions = {}): Promise<StaticServer> {
   const root = resolve(distDir);
   if (!existsSync(join(root, 'index.html')) && !existsSync(join(root, 'runner.html'))) {
