@@ -1,9 +1,9 @@
 import { defaultClientConditions, defineConfig, type Plugin } from 'vite';
-import { compression } from 'vite-plugin-compression2';
 import react from '@vitejs/plugin-react';
 import { createReadStream } from 'node:fs';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { cspHeaders, cspMeta } from './scripts/lib/csp';
+import { precompress } from './scripts/lib/precompress';
 import { MIME, precompressed } from './scripts/lib/staticFiles';
 
 // COOP/COEP give the page cross-origin isolation, which onnxruntime-web needs for SharedArrayBuffer.
@@ -56,9 +56,9 @@ export default defineConfig({
   plugins: [
     react(),
     contentSecurityPolicy(),
-    // Brotli and gzip twins of every asset worth it (the WASM builds above all): a host that serves
-    // precompressed files (nginx gzip_static/brotli_static, most CDNs, scripts/lib/browser.ts) sends these.
-    compression({ algorithms: ['brotliCompress', 'gzip'], threshold: 1024, include: /\.(js|mjs|wasm|css|html|json|svg|onnx)$/ }),
+    // Brotli and gzip twins of every file worth it (the WASM builds above all): a host that serves
+    // precompressed files (nginx gzip_static/brotli_static, most CDNs, scripts/lib/staticFiles.ts) sends them.
+    precompress(),
   ],
   // onnxruntime-web's "bundle" builds name their default WASM with `new URL(..., import.meta.url)`, which
   // makes Vite ship a second 28 MB build nobody loads: the app names its one build itself

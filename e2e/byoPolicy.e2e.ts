@@ -42,3 +42,26 @@ test('byo policy: ?model= loads an action-only model; the views say what it lack
   assertEqual(t.errors, [], 'nothing throws');
   await page.close();
 });
+
+test('byo policy: ?model= on another origin (CORS) loads under the built app\'s Content-Security-Policy', async (t) => {
+  const { model, manifest } = tinyPolicyFiles();
+  // The same server under its other name is another origin: localhost and 127.0.0.1 differ.
+  const other = new URL(t.url);
+  other.hostname = other.hostname === 'localhost' ? '127.0.0.1' : 'localhost';
+  const folder = new URL('elsewhere/tiny/', other).href;
+  const page = await t.browser.newPage({ viewport: { width: 1440, height: 900 } });
+  page.setDefaultTimeout(60_000);
+  page.on('pageerror', (e) => t.errors.push(String(e)));
+  page.on('console', (m) => {
+    if (m.type() === 'error') t.errors.push(m.text());
+  });
+  const cors = { 'Access-Control-Allow-Origin': '*' };
+  await page.route(`${folder}manifest.json`, (r) => r.fulfill({ headers: cors, contentType: 'application/json', body: JSON.stringify(manifest) }));
+  await page.route(`${folder}model.onnx`, (r) => r.fulfill({ headers: cors, contentType: 'application/octet-stream', body: Buffer.from(model) }));
+  await page.goto(`${t.url}?task=object/red_to_bowl&seed=1&model=${encodeURIComponent(folder)}`, { waitUntil: 'load' });
+  await waitForReady(page);
+  await waitForModelReady(page);
+  assertEqual((await page.getByTestId('model-name').textContent())?.trim(), 'tiny-action-only', `the model from ${other.origin} is loaded`);
+  await page.waitForFunction(() => window.__vla!.state().live?.decision?.source === 'model', null, { timeout: 30_000 });
+  await page.close();
+});

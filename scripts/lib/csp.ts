@@ -40,9 +40,18 @@ function withScript(extra: string[]): Policy {
   return { ...BASE, 'script-src': [...BASE['script-src'], ...extra] };
 }
 
+/**
+ * `?model=<folder url>` names a model anywhere (docs/byo-policy.md): the page reads its manifest and the
+ * policy worker its ONNX file, so both may fetch from HTTPS origins and from a researcher's own machine
+ * (another localhost port). What they fetch is data (JSON, an ONNX graph run by onnxruntime's WASM), never
+ * script; the other origin must also allow it (CORS).
+ */
+const MODEL_ORIGINS = ['https:', 'http://localhost:*', 'http://127.0.0.1:*'];
+const withModelOrigins = (p: Policy): Policy => ({ ...p, 'connect-src': [...p['connect-src'], ...MODEL_ORIGINS] });
+
 export const POLICIES = {
-  page: { ...BASE, 'frame-ancestors': ["'none'"] },
-  policyWorker: withScript(["'wasm-unsafe-eval'"]),
+  page: withModelOrigins({ ...BASE, 'frame-ancestors': ["'none'"] }),
+  policyWorker: withModelOrigins(withScript(["'wasm-unsafe-eval'"])),
   simWorker: withScript(["'wasm-unsafe-eval'", "'unsafe-eval'"]),
   runner: { ...withScript(["'wasm-unsafe-eval'", "'unsafe-eval'"]), 'frame-ancestors': ["'none'"] },
 } satisfies Record<string, Policy>;

@@ -2,7 +2,7 @@ import { statSync } from 'node:fs';
 
 // What a static host does with the built app's files, shared by the local server of eval, bench and e2e
 // (scripts/lib/browser.ts) and `vite preview` (vite.config.ts): their content types, and the brotli or gzip
-// twin the build wrote beside a file (vite-plugin-compression2) when the browser accepts it.
+// twin the build wrote beside a file (scripts/lib/precompress.ts) when the browser accepts it.
 
 export const MIME: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
