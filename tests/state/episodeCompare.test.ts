@@ -6,10 +6,11 @@ import { describeFacts, differences, type EpisodeFacts } from '../../src/state/c
 import { sharedStep } from '../../src/state/compare/sharedCursor';
 import { outcomeWord } from '../../src/state/history/describeEpisode';
 import { HistoryDb } from '../../src/state/history/historyDb';
-import { entryFrom, type EpisodeParams } from '../../src/state/history/historyEntry';
-import type { StoredEpisodeRenderer } from '../../src/state/history/storedEpisodeRenderer';
+import { entryFrom } from '../../src/state/history/historyEntry';
 import { DEFAULT_EXECUTION_SETTINGS } from '../../src/state/policyStore';
+import type { StoredEpisodeRenderer } from '../../src/state/history/storedEpisodeRenderer';
 import type { StepRecord } from '../../src/workers/protocol';
+import { episodeParams } from './episodeParams';
 
 // The side-by-side view's state: which record the compared episode shows on the shared cursor, how its
 // header words the differences, and how opening and closing go (missing entries, a failed simulator, an
@@ -32,18 +33,7 @@ function record(step: number): StepRecord {
   };
 }
 
-const params = (over: Partial<EpisodeParams> = {}): EpisodeParams => ({
-  taskId: 'object/blue_to_bowl',
-  seed: 3,
-  instruction: '',
-  program: null,
-  policy: 'expert',
-  perturb: [],
-  interventions: [],
-  approvals: [],
-  execution: DEFAULT_EXECUTION_SETTINGS,
-  ...over,
-});
+const params = episodeParams;
 
 const facts = (over: Partial<EpisodeFacts> = {}): EpisodeFacts => ({ ...params(), outcome: 'success', steps: 40, ...over });
 

@@ -2,9 +2,9 @@ import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import { planEviction } from '../../src/state/history/evictionPlan';
 import { HistoryDb } from '../../src/state/history/historyDb';
-import { entryFrom, estimateBytes, type EpisodeParams } from '../../src/state/history/historyEntry';
-import { DEFAULT_EXECUTION_SETTINGS } from '../../src/state/policyStore';
+import { entryFrom, estimateBytes } from '../../src/state/history/historyEntry';
 import type { StepRecord } from '../../src/workers/protocol';
+import { episodeParams } from './episodeParams';
 
 // The episode history's storage: which episodes the bounds evict (oldest first, each named), what a save
 // and a reload give back (typed arrays intact), images dropped only when an episode would not fit otherwise.
@@ -29,17 +29,7 @@ function record(step: number, withImages = false): StepRecord {
   };
 }
 
-const params = (taskId: string, seed: number): EpisodeParams => ({
-  taskId,
-  seed,
-  instruction: '',
-  program: null,
-  policy: 'expert',
-  perturb: [],
-  interventions: [],
-  approvals: [],
-  execution: DEFAULT_EXECUTION_SETTINGS,
-});
+const params = (taskId: string, seed: number) => episodeParams({ taskId, seed });
 
 const episode = (id: string, seed: number, savedAt: number, steps = 5, images = false) =>
   entryFrom(id, params('object/red_to_bowl', seed), 'put the red cube in the bowl', Array.from({ length: steps + 1 }, (_, i) => record(i, images)), null, savedAt);

@@ -1,25 +1,14 @@
 import * as Comlink from 'comlink';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { EpisodeParams } from '../../src/state/history/historyEntry';
 import { StoredEpisodeRenderer } from '../../src/state/history/storedEpisodeRenderer';
-import { DEFAULT_EXECUTION_SETTINGS } from '../../src/state/policyStore';
 import type { SimWorkerApi, StepRecord } from '../../src/workers/protocol';
+import { episodeParams } from './episodeParams';
 
 // A stored episode's renderer over a sim worker that dies in the middle of a call: a Comlink call to a dead
 // worker never settles, so the renderer must end its load and its renders itself (the compare pane and the
 // LeRobot export wait on them). Also: the worker's camera error is kept, not dropped.
 
-const params: EpisodeParams = {
-  taskId: 'object/blue_to_bowl',
-  seed: 3,
-  instruction: '',
-  program: null,
-  policy: 'expert',
-  perturb: [],
-  interventions: [],
-  approvals: [],
-  execution: DEFAULT_EXECUTION_SETTINGS,
-};
+const params = episodeParams();
 
 const rec = (step: number) => ({ step, frame: { bodies: new Float32Array(14), cameras: new Float32Array(24) }, images: null }) as unknown as StepRecord;
 
