@@ -20,13 +20,21 @@ const pane = (page: Page) => page.getByTestId('compare-view');
 /** Keys go to the page, not to the control that was used last. */
 const focusPage = (page: Page) => page.locator('.timeline-label').click();
 
-async function runEpisode(page: Page, url: string): Promise<number> {
+/** Run the episode at `url` to its end and wait until it is the history's `nth` stored episode. */
+async function runEpisode(page: Page, url: string, nth: number): Promise<number> {
   await page.goto(url, { waitUntil: 'load' });
   await waitForReady(page);
   await setSpeed(page, 'Infinity');
   await page.getByTestId('run-button').click();
   const end = await waitForEnd(page);
   assert(end.status === 'success' || end.status === 'failure', `the episode ended: ${end.status}`);
+  // The save is asynchronous, and the next page.goto would abort an IndexedDB write still in flight (it
+  // did once, in a clean-clone CI run).
+  const t0 = Date.now();
+  while ((await storedSummaries(page)).length < nth) {
+    assert(Date.now() - t0 < 30_000, `episode ${nth} was saved to the history within 30 s`);
+    await page.waitForTimeout(100);
+  }
   return end.step;
 }
 
@@ -140,8 +148,8 @@ async function paneViolations(page: Page): Promise<string[]> {
 test('side-by-side compare: a stored episode beside the opened one, on one cursor (keys, plot press), then closed', async (t) => {
   const page = await t.open(BASE);
   await waitForReady(page);
-  const plainSteps = await runEpisode(page, t.url + BASE);
-  const perturbedSteps = await runEpisode(page, t.url + PERTURBED);
+  const plainSteps = await runEpisode(page, t.url + BASE, 1);
+  const perturbedSteps = await runEpisode(page, t.url + PERTURBED, 2);
   await page.waitForFunction(() => document.querySelectorAll('[data-testid="episode-history-item"]').length === 2, null, { timeout: 20_000 });
   const stored = await storedSummaries(page);
   const plain = stored.find((s) => s.perturb.length === 0)!;
