@@ -39,6 +39,8 @@ test('plots: every chart follows the episode; pressing and dragging on a plot mo
 
   // A press a third of the way along the Δx plot puts the cursor about a third of the way along x
   // (which runs from 0 to the last step plus a chunk's room ahead).
+  // Redraws wait for a frame, which a busy machine paints late: press once the chart shows the whole episode.
+  await page.locator(`[data-testid="plot-action-dx"][data-last-step="${end.step}"]`).waitFor();
   const over = page.locator('[data-testid="plot-action-dx"] .u-over');
   const box = (await over.boundingBox())!;
   const xMax = end.step + 8;

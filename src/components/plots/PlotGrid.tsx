@@ -54,6 +54,9 @@ export function PlotGrid({ source, prefix = '', label = 'Plots' }: Props) {
       // The cursor line stays at the shared step even past this episode's end, level with the other pane's.
       const line = Math.max(0, Math.min(data.x.length - 1, Math.round(cursor)));
       charts.forEach((c, i) => c.update(data.x, chartSeries(CHARTS[i], data), line, data.lastStep, reach));
+      // What the charts show now (their redraws are spaced while live and wait for a frame): tests press a
+      // chart only once it shows the episode they mean, as a person would.
+      for (const h of hosts) if (h) h.dataset.lastStep = String(data.lastStep);
       const next = { inference: data.inference, step: data.step, hasConfidence: data.hasConfidence };
       setSummary((prev) => (sameSummary(prev, next) ? prev : next));
     };
