@@ -1,3 +1,6 @@
+// Slightly over ~400 lines: the 3D view's small parts (bodies, drag spring, trajectories, projector) share
+// one canvas and its frame scheduler; each is a few dozen lines.
+
 import { Environment, Lightformer, Line, OrbitControls } from '@react-three/drei';
 import { Canvas, events, useFrame, useThree, type ThreeEvent } from '@react-three/fiber';
 import { useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
@@ -16,9 +19,6 @@ import { GhostPathPoints, ghostPointsFirst } from './GhostPathPoints';
 import { GRIPPER_COLOR, GT_COLOR, PLAN_COLOR, TRAIL_COLOR } from './overlayColors';
 import { renderQuality, type RenderQuality } from './renderQuality';
 import { BACKGROUND, FLOOR_COLOR, VIEW_POSITION, VIEW_TARGET } from './viewDefaults';
-
-// Slightly over ~400 lines: the 3D view's small parts (bodies, drag spring, trajectories, projector) share
-// one canvas and its frame scheduler; each is a few dozen lines.
 
 // The main 3D view. MuJoCo's world is z-up and is drawn as is (camera.up = +z). Body poses come from the
 // controller's interpolator every frame; the planned path, the executed trail and the drag spring are drawn

@@ -5,8 +5,8 @@ import type { HistoryDb } from '../../src/state/history/historyDb';
 import type { HistoryEntry, HistorySummary } from '../../src/state/history/historyEntry';
 import { cancelExport, exportSelected, toggleSelected, useLeRobotExport, type ExportDeps } from '../../src/state/history/lerobotExport';
 import type { StoredEpisodeRenderer } from '../../src/state/history/storedEpisodeRenderer';
-import { DEFAULT_EXECUTION_SETTINGS } from '../../src/state/policyStore';
 import type { StepRecord } from '../../src/workers/protocol';
+import { episodeParams } from './episodeParams';
 
 // The history panel's export controller (src/state/history/lerobotExport.ts): what it says when it cannot
 // export, that a cancel stops it, ends its workers and changes nothing, and how far along it says it is.
@@ -20,15 +20,7 @@ const summary = (id: string, savedAt: number): HistorySummary => ({
   steps: 3,
   bytes: 1,
   images: 'none',
-  taskId: 'goal/press_button',
-  seed: 1,
-  instruction: '',
-  program: null,
-  policy: 'expert',
-  perturb: [],
-  interventions: [],
-  approvals: [],
-  execution: DEFAULT_EXECUTION_SETTINGS,
+  ...episodeParams({ taskId: 'goal/press_button', seed: 1 }),
 });
 
 // Node has neither; the export checks for both before it starts.

@@ -1,3 +1,6 @@
+// Longer than ~400 lines on purpose: a facade's surface is long by nature (every action a person or a test
+// can take); each method is a few lines of wiring into the parts beside it.
+
 import type { ApprovalAnswer } from '../../engine/approvals';
 import * as Comlink from 'comlink';
 import type { AxisSetting } from '../../sim/axes';
@@ -22,9 +25,6 @@ import { SimLink } from './simLink';
 import { UrlSync } from './urlSync';
 import { applyViewLink, runToStep } from './viewOpen';
 import { errorText } from '../errorText';
-
-// Longer than ~400 lines on purpose: a facade's surface is long by nature (every action a person or a test
-// can take); each method is a few lines of wiring into the parts beside it.
 
 // The facade React and the tests talk to: one object per page, provided through context
 // (src/state/session/context.tsx). It owns no logic of its own beyond wiring: each job lives in a part
