@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { assert } from './harness';
 
-// Page helpers shared by the app's e2e tests. They read state through window.__vla (src/main.tsx) and act
+// Page helpers shared by the app's e2e tests. They read state through window.__vla (src/mountApp.tsx) and act
 // through the UI's test ids, as a person would.
 
 export interface LiveState {

@@ -191,6 +191,8 @@ const api: PolicyWorkerApi = {
   async load(opts: PolicyLoadOptions, onProgress?: (p: LoadProgress) => void): Promise<PolicyLoadInfo> {
     const t0 = performance.now();
     const report = (p: LoadProgress) => onProgress?.(p);
+    // Asking for an adapter can take half a second (longer where none exists): ask while the model downloads.
+    const probing = opts.backend !== 'wasm' ? probeWebGpu() : null;
     const { json, manifest, bytes, fromCache, source } = opts.files ? await fromFiles(opts.files, report) : await fromUrl(opts, report);
     const prov = manifest.provenance as Record<string, unknown>;
     for (const s of Object.values(sessions)) await s?.release().catch(() => undefined);
@@ -200,8 +202,8 @@ const api: PolicyWorkerApi = {
     report({ phase: 'compile', loaded: 0, total: 1 });
     let note: string | null;
     backend = 'wasm';
-    if (opts.backend !== 'wasm') {
-      const probe = await probeWebGpu();
+    if (probing) {
+      const probe = await probing;
       note = probe.note;
       if (probe.device) {
         device = probe.device;

@@ -1,5 +1,6 @@
 import * as Comlink from 'comlink';
 import type { LoadProgress } from '../policy/modelLoader';
+import { makePolicyWorker } from './earlyWorkers';
 import { watchCall } from './watchdog';
 import type { Backend, BackendComparison, InferRequest, InferResult, PolicyLoadInfo, PolicyLoadOptions, PolicyWorkerApi } from './policyProtocol';
 
@@ -42,7 +43,7 @@ export class PolicyClient {
 
   start(): void {
     this.dead = false;
-    const worker = new Worker(new URL('./policy.worker.ts', import.meta.url), { type: 'module', name: 'policy' });
+    const worker = makePolicyWorker();
     this.worker = worker;
     worker.addEventListener('error', (e) => {
       e.preventDefault();

@@ -12,6 +12,9 @@ const session = new SimSession({
   transfer: (value, buffers) => Comlink.transfer(value, buffers),
   cameras: (scene) => new PolicyCameraRenderer(scene),
 });
+// The page starts this worker before its own bundle has loaded (src/workers/earlyWorkers.ts): begin now.
+// A failure here is reported by the `init` call that awaits the same promise.
+session.prepare().catch(() => undefined);
 
 const api: SimWorkerApi = {
   // Events go out on a port of their own as plain messages: one message per record, no reply (a Comlink

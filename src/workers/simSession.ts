@@ -79,6 +79,7 @@ export class SimSession {
   private scene!: SceneDescription;
   private cameras: CameraSource | null = null;
   private cameraError: string | null = null;
+  private preparing: Promise<void> | null = null;
   private listener: EventSink = () => {};
   private readonly transfer: NonNullable<SimSessionOptions['transfer']>;
 
@@ -123,17 +124,26 @@ export class SimSession {
     this.model = new ChunkedPolicy({ predict: (obs) => this.predict(obs) }, DEFAULT_EXECUTION);
   }
 
-  async init(listener: EventSink): Promise<{ scene: SceneDescription; controlHz: number; cameraError: string | null }> {
-    this.listener = listener;
-    if (!this.env) {
-      this.env = await TabletopEnv.create();
-      this.scene = describeScene(this.env, CAMERA_RES);
+  /**
+   * MuJoCo, the scene and the policy cameras. The worker calls this as soon as it runs (src/workers/sim.worker.ts),
+   * so they load while the page's bundle is still being parsed; `init` waits for the same promise.
+   */
+  prepare(): Promise<void> {
+    this.preparing ??= TabletopEnv.create().then((env) => {
+      this.env = env;
+      this.scene = describeScene(env, CAMERA_RES);
       try {
         this.cameras = this.opts.cameras?.(this.scene) ?? null;
       } catch (e) {
         this.cameraError = errorText(e);
       }
-    }
+    });
+    return this.preparing;
+  }
+
+  async init(listener: EventSink): Promise<{ scene: SceneDescription; controlHz: number; cameraError: string | null }> {
+    this.listener = listener;
+    await this.prepare();
     return { scene: this.scene, controlHz: CONTROL_HZ, cameraError: this.cameraError };
   }
 
@@ -183,8 +193,10 @@ export class SimSession {
       this.prepared = Promise.resolve();
       return this.transfer({ epoch, info: this.info, record: first }, buffersOf(first));
     }
-    // The model's first prediction waits for the model: the bare state now, the plan as a record event.
-    const bare = this.recordOf(0, null, null, null, 'render');
+    // The model's first prediction waits for the model: the bare state now, the plan as a record event. The
+    // bare state goes without pixels: the camera views ask for them (renderFrame) once the episode is on
+    // screen, so the first render of the cameras is not in the way of the Run button.
+    const bare = this.recordOf(0, null, null, null, null);
     const loop = this.loop;
     this.prepared = this.whenPredictor().then(async () => {
       if (loop === this.loop) await loop.begin();

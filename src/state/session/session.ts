@@ -9,6 +9,7 @@ import type { Vec3 } from '../../sim/math';
 import type { SceneDescription } from '../../sim/sceneDescription';
 import { DEFAULT_TASK, isTaskId } from '../../sim/tasks';
 import type { Backend } from '../../workers/policyProtocol';
+import { takeSimWorker } from '../../workers/earlyWorkers';
 import type { PolicySource, SimEvent, StepRecord } from '../../workers/protocol';
 import { isTerminal, type InterventionReply } from '../../workers/protocol';
 import { dispatchRun, displayStatus, pushNotice, useEpisodeStore } from '../episodeStore';
@@ -70,7 +71,7 @@ export class EpisodeSession {
         else if (this.modelPort) this.model.reconnect();
       },
       onGiveUp: (m, n) => set({ boot: 'error', bootError: `the simulator could not be started after ${n} attempts: ${m}` }),
-    });
+    }, takeSimWorker);
     this.pixels = new FrameImages(this.sim);
     this.model = new PolicyLink({
       connect: (port, reason) => this.connectModel(port, reason),
@@ -529,12 +530,20 @@ export class EpisodeSession {
     return goals[Math.min(s.live?.outcome.goalIndex ?? 0, goals.length - 1)]?.instruction ?? '';
   }
 
-  compareBackends() {
-    return this.model.compareBackends(this.recording.live, this.liveInstruction());
+  async compareBackends() {
+    return this.model.compareBackends(await this.liveObserved(), this.liveInstruction());
   }
 
-  timeInference(backend: Backend, runs: number) {
-    return this.model.timeInference(this.recording.live, this.liveInstruction(), backend, runs);
+  async timeInference(backend: Backend, runs: number) {
+    return this.model.timeInference(await this.liveObserved(), this.liveInstruction(), backend, runs);
+  }
+
+  /** The live record with its camera pixels (an episode's bare first state comes without; they are rendered). */
+  private async liveObserved(): Promise<StepRecord | undefined> {
+    const rec = this.recording.live;
+    if (!rec || rec.images) return rec;
+    const images = await this.pixels.of(rec);
+    return images ? { ...rec, images } : rec;
   }
 
   /** Fault injection: 'crash' throws in the sim worker, 'close' ends it silently. */

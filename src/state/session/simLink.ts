@@ -1,6 +1,7 @@
 import * as Comlink from 'comlink';
 import type { SceneDescription } from '../../sim/sceneDescription';
 import type { SimEvent, SimWorkerApi } from '../../workers/protocol';
+import { makeSimWorker } from '../../workers/earlyWorkers';
 
 // The main thread's line to the sim worker: starts it, forwards its events, and answers for its faults. A
 // worker that dies loudly (an uncaught error) or silently (closed, killed: it stops answering) is found by
@@ -45,8 +46,7 @@ export class SimLink {
 
   constructor(
     private readonly handlers: SimLinkHandlers,
-    // Written out in the `new Worker(new URL(...))` form: that is what tells Vite to bundle the worker.
-    private readonly makeWorker: () => Worker = () => new Worker(new URL('../../workers/sim.worker.ts', import.meta.url), { type: 'module', name: 'sim' }),
+    private readonly makeWorker: () => Worker = makeSimWorker,
   ) {}
 
   /** Start the worker (retrying with back-off); resolves with the scene, rejects after giving up. */

@@ -1,0 +1,22 @@
+// The simulator worker is started by the page's first, small module (src/main.tsx), before the app's bundle
+// (React, three.js) is fetched and parsed: MuJoCo and the policy cameras begin loading about half a second
+// sooner. The policy worker is not started there: on a 2-core machine onnxruntime then competed with the
+// simulator and the Run button came about a second later (npm run bench, app.first_screen).
+//
+// The `new Worker(new URL(...))` form is written out here and only here: it is what tells Vite to bundle them.
+
+export const makeSimWorker = (): Worker => new Worker(new URL('./sim.worker.ts', import.meta.url), { type: 'module', name: 'sim' });
+export const makePolicyWorker = (): Worker => new Worker(new URL('./policy.worker.ts', import.meta.url), { type: 'module', name: 'policy' });
+
+let early: Worker | null = null;
+
+export function startSimWorkerEarly(): void {
+  early ??= makeSimWorker();
+}
+
+/** The simulator worker started early, once; later calls (a restart) get a new one. */
+export function takeSimWorker(): Worker {
+  const w = early ?? makeSimWorker();
+  early = null;
+  return w;
+}
