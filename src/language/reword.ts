@@ -2,13 +2,21 @@ import type { Level } from '../sim/axes';
 import type { Goal } from '../sim/goals';
 import { Rng } from '../sim/rng';
 import type { EpisodeSpec } from '../sim/tasks';
-import { colourOf, colourRef, spatialRef, SPATIAL_RELATIONS, type Atom, type CubeRef, type SpatialRelation } from './program';
+import { stepText } from '../sim/goals';
+import { colourOf, colourRef, sameProgram, spatialRef, SPATIAL_RELATIONS, type Atom, type CubeRef, type SpatialRelation } from './program';
+import { parse } from './parse';
 import { renderProgram, type Wording } from './render';
 
-// The `language` robustness axis (src/sim/axes.ts): an episode's words are said another way, with the open
-// grammar's own wordings (src/language/render.ts), so the episode, its goals and its judge are unchanged and
-// only what the policy reads differs. Level 1 uses training wordings, level 2 held-out ones, level 3
+// The `language` robustness axis (src/sim/axes.ts): the person says the episode's program another way, with
+// the open grammar's own wordings (src/language/render.ts), so the episode, its goals and its judge are
+// unchanged and only the words differ. Level 1 uses training wordings, level 2 held-out ones, level 3
 // held-out ones with a filler phrase and a typo, the way people type.
+//
+// The words reach the policy as they would in the app (docs/robustness.md): the sentence is the spec's
+// `text`, which a sentence-reading policy reads; a step-reading policy reads what the parser makes of it,
+// each step in the training data's words (`stepText`), exactly as for a typed instruction and for the open
+// suite. Where the parser does not read the sentence back as the same program, each step keeps its
+// reworded words, as a typed sentence that is no program rewords a one-goal task in the app.
 
 const FILLERS = ['um, ', 'hey robot, ', 'okay so ', 'right, ', 'robot, '];
 
@@ -46,8 +54,14 @@ export function rewordSpec(spec: EpisodeSpec, level: Level, seed: number): { spe
   const program = spec.goals.map(atomOfGoal);
   const w = wordingAt(program, level, rng.fork(1));
   const noisy = (s: string, k: number) => (level === 3 ? typo(rng.fork(10 + k).pick(FILLERS) + s, rng.fork(20 + k)) : s);
-  const goals = spec.goals.map((g, i) => ({ ...g, instruction: noisy(w.steps[i], i) }));
   const text = noisy(w.text, 9);
   const held = w.heldout.length ? ` (held out: ${[...new Set(w.heldout)].join(', ')})` : '';
-  return { spec: { ...spec, goals, ...(spec.goals.length > 1 || spec.text !== undefined ? { text } : {}) }, events: [`language: "${goals.length > 1 ? text : goals[0].instruction}"${held}`] };
+  const read = parse(text, spec.init);
+  if (read.kind === 'program' && sameProgram(read.program, program)) {
+    const goals = spec.goals.map((g) => ({ ...g, instruction: stepText(g.atom) }));
+    return { spec: { ...spec, goals, text }, events: [`language: "${text}"${held}; read as ${goals.map((g) => `"${g.instruction}"`).join(', then ')}`] };
+  }
+  const goals = spec.goals.map((g, i) => ({ ...g, instruction: noisy(w.steps[i], i) }));
+  const why = read.kind === 'program' ? 'read as another program' : `not read (${read.kind})`;
+  return { spec: { ...spec, goals, text }, events: [`language: "${text}"${held}; ${why}, so each step is read as said`] };
 }
