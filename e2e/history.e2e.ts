@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { assert, assertEqual, test } from './harness';
-import { setSpeed, state, waitForEnd, waitForReady } from './helpers';
+import { setSpeed, state, waitForEnd, waitForReady, waitForStep } from './helpers';
 
 // The episode history (IndexedDB): episodes survive a reload, one opens in replay with its recording, and
 // neither Run again nor Reset loses the episode before it.
@@ -98,3 +98,37 @@ test('history: two expert episodes survive a reload; the first opens with its re
     t.log(`390 px screenshot: ${err instanceof Error ? err.message : String(err)}`);
   }
 });
+
+test('history: leaving while an episode runs asks first; staying keeps the episode in the history', async (t) => {
+  const page = await t.open('?task=object/blue_to_bowl&seed=5&policy=expert');
+  await waitForReady(page);
+  await setSpeed(page, '1');
+  // A click: the browser asks before unload only on a page a person has used.
+  await page.getByTestId('run-button').click();
+  await waitForStep(page, 5);
+  const asked: string[] = [];
+  page.removeAllListeners('dialog');
+  page.on('dialog', (d) => {
+    asked.push(d.type());
+    // "Stay on this page".
+    void d.dismiss();
+  });
+  await page.evaluate(() => location.reload());
+  await page.waitForTimeout(500);
+  assertEqual(asked, ['beforeunload'], 'the browser asked before reloading a page with a running, unsaved episode');
+  // Stayed: the page is the same one, and the save the question started has landed.
+  assert((await state(page)).step >= 5, 'the episode is still on screen');
+  await waitForItems(page, 1, 'after staying');
+
+  // Saved and idle: leaving asks nothing, and the episode survives the reload.
+  await page.evaluate(() => window.__vla!.controller.pause());
+  await page.waitForFunction(() => !window.__vla!.state().playing);
+  await page.waitForTimeout(PAUSE_SAVE_WAIT_MS);
+  await page.reload({ waitUntil: 'load' });
+  assertEqual(asked, ['beforeunload'], 'no question once the paused episode is saved');
+  await waitForReady(page);
+  await waitForItems(page, 1, 'after the reload');
+});
+
+/** A pause is saved after 400 ms (src/state/history/episodeHistory.ts); this leaves room for the write. */
+const PAUSE_SAVE_WAIT_MS = 1500;

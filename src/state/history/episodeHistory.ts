@@ -49,6 +49,8 @@ export class EpisodeHistory {
   private pauseTimer: ReturnType<typeof setTimeout> | null = null;
   /** An open is loading its episode's parameters: that load's fresh start is not a new episode. */
   private opening = false;
+  /** Saves started and not yet written. */
+  private writing = 0;
 
   constructor(private readonly host: HistoryHost) {
     host.recording.onDiscard = (records) => this.save(records);
@@ -64,7 +66,18 @@ export class EpisodeHistory {
       if (SAVE_ON.has(s.run)) this.saveNow();
       else if (s.run === 'paused') this.saveSoon();
     });
-    if (typeof window !== 'undefined') window.addEventListener('pagehide', () => this.saveNow());
+    if (typeof window !== 'undefined') {
+      // Leaving the page aborts an IndexedDB write in flight, and a running episode is not saved until it
+      // pauses or ends: with either, the browser asks before the page goes (nothing is discarded without
+      // asking), and the save starts at once so that staying keeps the episode.
+      window.addEventListener('beforeunload', (e) => {
+        if (!this.unsaved()) return;
+        this.saveNow();
+        e.preventDefault();
+        e.returnValue = '';
+      });
+      window.addEventListener('pagehide', () => this.saveNow());
+    }
   }
 
   /** Open the database and list what it holds; without IndexedDB the app runs on and says so. */
@@ -112,6 +125,16 @@ export class EpisodeHistory {
     this.save(this.host.recording.records);
   }
 
+  /** An episode that would be lost if the page went now: changed since its last save, or a save in flight. */
+  private unsaved(): boolean {
+    if (this.writing > 0) return true;
+    const cur = this.current;
+    const records = this.host.recording.records;
+    const last = records[records.length - 1];
+    if (!cur || !this.db || records.length < 2 || !last) return false;
+    return cur.savedLast !== last || cur.savedCount !== records.length || cur.savedFault !== cur.faulted;
+  }
+
   /** Save the current episode's records if it executed anything and changed since its last save. */
   save(records: readonly StepRecord[]): Promise<void> {
     const cur = this.current;
@@ -125,10 +148,14 @@ export class EpisodeHistory {
     const params = { ...cur.params, execution: usePolicyStore.getState().execution };
     const entry = entryFrom(cur.id, params, cur.label, records, cur.faulted, Date.now());
     const db = this.db;
-    const run = this.queue.then(() => db.save(entry)).then(
-      (r) => this.afterSave(entry, r),
-      (err: unknown) => pushNotice('error', `Episode ${entry.taskId} seed ${entry.seed} could not be saved to the history: ${errorText(err)}`),
-    );
+    this.writing += 1;
+    const run = this.queue
+      .then(() => db.save(entry))
+      .finally(() => (this.writing -= 1))
+      .then(
+        (r) => this.afterSave(entry, r),
+        (err: unknown) => pushNotice('error', `Episode ${entry.taskId} seed ${entry.seed} could not be saved to the history: ${errorText(err)}`),
+      );
     this.queue = run;
     return run;
   }
