@@ -228,6 +228,8 @@ function ordinalAt(tokens: Token[], forms: string[], i: number): boolean {
   return !!cubeWord && (rank > 1 || forms[i - 1] === 'the');
 }
 
+const DISCOURSE_MARKERS: ReadonlySet<string> = new Set(['right', 'alright']);
+
 /** Tokens of `text`. With `short: false`, words under five letters are not corrected. */
 export function read(text: string, opts: { short: boolean } = { short: true }): Reading {
   const ws = words(text);
@@ -244,6 +246,12 @@ export function read(text: string, opts: { short: boolean } = { short: true }): 
     const word = ws[i];
     if (word.sep) {
       push(word.w === '&' ? { t: 'and' } : { t: 'sep' }, [word]);
+      i += 1;
+      continue;
+    }
+    // "Right, put the red cube in the bowl": a first word set off by a comma is a discourse marker, not a side.
+    if (i === 0 && DISCOURSE_MARKERS.has(word.w) && ws[1]?.sep && ws[1].w === ',') {
+      push({ t: 'filler' }, [word]);
       i += 1;
       continue;
     }

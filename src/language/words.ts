@@ -11,6 +11,7 @@ export const FILLERS = [
   'here', 'some', 'is', 'are', 'be', 'which', 'for', 'with', 'at', 'do', 'make', 'sure', 'your', 'my', 'its',
   'yourself', 'again', 'hand', 'corner', 'area', 'spot', 'top', 'hey', 'hi', 'ok', 'okay', 'thanks', 'thank',
   'little', 'small', 'big', 'single', 'both', 'whole', 'tabletop', 'surface', 'very', 'too', 'well', 'mind', 'if', 'how', 'about', 'try', 'able', 'am', 'was', 'should', 'must', 'time',
+  'um', 'uh', 'erm', 'hmm',
   'kind', 'enough', 'lovely', 'dear', 'sir', 'task', 'job', 'instruction', 'once', 'youre',
 ];
 

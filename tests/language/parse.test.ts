@@ -119,6 +119,12 @@ describe('paraphrases', () => {
     ['robot, kindly put the yellow cube in the bowl now', [bowl('yellow')]],
     ['plaec the yelow cube in the bowl', [bowl('yellow')]],
     ['PUT THE RED CUBE IN THE BOWL!!!', [bowl('red')]],
+    // Spoken openings (the language axis's level 3, src/language/reword.ts): "right," is not a side there.
+    ['right, the crimson block to the blue bowl', [bowl('red')]],
+    ['Right, could you put the red cube in the bowl?', [bowl('red')]],
+    ['um, put the red cube in the bowl', [bowl('red')]],
+    ['right, put the rightmost cube in the bowl', [bowl('yellow')]],
+    ['put the cube on the right in the bowl', [bowl('yellow')]],
   ])('%s', (text, want) => {
     expect(run(text)).toEqual(want);
   });

@@ -91,6 +91,7 @@ describe('each axis changes what it says and nothing else', () => {
 
   it('language: a step-reading policy gets the parser\'s reading of the reworded sentence, as in the app', () => {
     let read = 0;
+    let readBelow3 = 0;
     let asSaid = 0;
     for (const task of ['object/red_to_bowl', 'spatial/left_cube_to_bowl', 'goal/stack_blue_on_yellow', 'long/three_step', 'chains/five']) {
       for (const seed of [1_000_000, 1_000_001, 1_000_002]) {
@@ -103,6 +104,7 @@ describe('each axis changes what it says and nothing else', () => {
           const parsed = parse(text, base.init);
           if (parsed.kind === 'program' && sameProgram(parsed.program, base.goals.map(atomOfGoal))) {
             read += 1;
+            if (level < 3) readBelow3 += 1;
             expect(p.spec.goals.map((g) => g.instruction)).toEqual(base.goals.map((g) => stepText(g.atom)));
             expect(p.events[0]).toMatch(/; read as "/);
           } else {
@@ -115,7 +117,8 @@ describe('each axis changes what it says and nothing else', () => {
     }
     // Training and held-out wordings are drawn only where the parser reads them back (tests/language/roundtrip.test.ts):
     // at levels 1 and 2 every sentence is read; a typo at level 3 may not be.
-    expect(read).toBeGreaterThanOrEqual(30);
+    expect(readBelow3).toBe(30);
+    expect(read).toBeGreaterThanOrEqual(40);
     expect(read + asSaid).toBe(45);
   });
 
