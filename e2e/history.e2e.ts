@@ -7,9 +7,9 @@ import { setSpeed, state, waitForEnd, waitForReady, waitForStep } from './helper
 
 const items = (page: Page) => page.getByTestId('episode-history-item');
 
-async function waitForItems(page: Page, n: number, what: string): Promise<void> {
+async function waitForItems(page: Page, n: number, what: string, timeout = 20_000): Promise<void> {
   await page
-    .waitForFunction((k) => document.querySelectorAll('[data-testid="episode-history-item"]').length === k, n, { timeout: 20_000 })
+    .waitForFunction((k) => document.querySelectorAll('[data-testid="episode-history-item"]').length === k, n, { timeout })
     .catch(async () => {
       throw new Error(`${what}: expected ${n} episodes in the history, found ${await items(page).count()}`);
     });
@@ -102,7 +102,8 @@ test('history: two expert episodes survive a reload; the first opens with its re
 test('history: leaving while an episode runs asks first; staying keeps the episode in the history', async (t) => {
   const page = await t.open('?task=object/blue_to_bowl&seed=5&policy=expert');
   await waitForReady(page);
-  await setSpeed(page, '1');
+  // Slow enough that the episode is still running when the save lands: it is the question's save, not the end's.
+  await setSpeed(page, '0.5');
   // A click: the browser asks before unload only on a page a person has used.
   await page.getByTestId('run-button').click();
   await waitForStep(page, 5);
@@ -111,14 +112,15 @@ test('history: leaving while an episode runs asks first; staying keeps the episo
   page.on('dialog', (d) => {
     asked.push(d.type());
     // "Stay on this page".
-    void d.dismiss();
+    void d.dismiss().catch(() => undefined);
   });
   await page.evaluate(() => location.reload());
   await page.waitForTimeout(500);
   assertEqual(asked, ['beforeunload'], 'the browser asked before reloading a page with a running, unsaved episode');
-  // Stayed: the page is the same one, and the save the question started has landed.
+  // Stayed: the page is the same one, and the save the question started has landed while the episode runs on.
   assert((await state(page)).step >= 5, 'the episode is still on screen');
-  await waitForItems(page, 1, 'after staying');
+  await waitForItems(page, 1, 'after staying', 4000);
+  assert(await page.evaluate(() => window.__vla!.state().playing), 'the episode is still running: the history entry is the save the question started');
 
   // Saved and idle: leaving asks nothing, and the episode survives the reload.
   await page.evaluate(() => window.__vla!.controller.pause());

@@ -68,7 +68,7 @@ async function main(): Promise<number> {
           page.on('pageerror', (e) => ctx.errors.push(e.message));
           // The app asks before a page with an unsaved episode goes (src/state/history/episodeHistory.ts);
           // a test that navigates means to leave. e2e/history.e2e.ts checks the question itself.
-          page.on('dialog', (d) => void (d.type() === 'beforeunload' ? d.accept() : d.dismiss()));
+          page.on('dialog', (d) => void (d.type() === 'beforeunload' ? d.accept() : d.dismiss()).catch(() => undefined));
           pages.push(page);
           await page.goto(server.url + query, { waitUntil: 'load' });
           return page;

@@ -186,7 +186,9 @@ export function buildReport(meta: ReportMeta, taskOrder: { id: string; suite: st
     report.chains = chainSummary(chainResults);
     report.avg_completed_length = report.chains.avg_completed_length;
   }
-  const openResults = results.filter((r) => r.atoms);
+  // Programs: the open suite's episodes and those an intervention turned into a typed program. A named task
+  // also has a sentence when it has several steps or the language axis reworded it; it is not one of these.
+  const openResults = results.filter((r) => r.atoms && (r.task.startsWith('open/') || r.intervention));
   if (openResults.length) report.open = openSummary(openResults);
   if (meta.interventions === 'switch' || meta.interventions === 'swap') report.switch = switchSummary(results);
   return report;

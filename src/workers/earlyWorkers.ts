@@ -1,7 +1,7 @@
 // The simulator worker is started by the page's first, small module (src/main.tsx), before the app's bundle
 // (React, three.js) is fetched and parsed: MuJoCo and the policy cameras begin loading about half a second
 // sooner. The policy worker is not started there: on a 2-core machine onnxruntime then competed with the
-// simulator and the Run button came about a second later (npm run bench, app.first_screen).
+// simulator and the Run button came about a second later (docs/architecture.md, "The first screen").
 //
 // The `new Worker(new URL(...))` form is written out here and only here: it is what tells Vite to bundle them.
 
@@ -9,14 +9,28 @@ export const makeSimWorker = (): Worker => new Worker(new URL('./sim.worker.ts',
 export const makePolicyWorker = (): Worker => new Worker(new URL('./policy.worker.ts', import.meta.url), { type: 'module', name: 'policy' });
 
 let early: Worker | null = null;
+/** The early worker failed before the app listened (its script did not load, say): it is not handed out. */
+let earlyFailed = false;
+const failed = (e: Event) => {
+  e.preventDefault();
+  earlyFailed = true;
+};
 
 export function startSimWorkerEarly(): void {
-  early ??= makeSimWorker();
+  if (early) return;
+  early = makeSimWorker();
+  early.addEventListener('error', failed);
+  early.addEventListener('messageerror', failed);
 }
 
-/** The simulator worker started early, once; later calls (a restart) get a new one. */
+/** The simulator worker started early, once; later calls (a restart) and a failed early one get a new one. */
 export function takeSimWorker(): Worker {
-  const w = early ?? makeSimWorker();
+  const w = early;
   early = null;
-  return w;
+  w?.removeEventListener('error', failed);
+  w?.removeEventListener('messageerror', failed);
+  if (w && !earlyFailed) return w;
+  w?.terminate();
+  earlyFailed = false;
+  return makeSimWorker();
 }

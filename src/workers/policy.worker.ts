@@ -193,7 +193,10 @@ const api: PolicyWorkerApi = {
     const report = (p: LoadProgress) => onProgress?.(p);
     // Asking for an adapter can take half a second (longer where none exists): ask while the model downloads.
     const probing = opts.backend !== 'wasm' ? probeWebGpu() : null;
-    const { json, manifest, bytes, fromCache, source } = opts.files ? await fromFiles(opts.files, report) : await fromUrl(opts, report);
+    const files = opts.files ? fromFiles(opts.files, report) : fromUrl(opts, report);
+    // A model that fails to arrive leaves the probe's device unused: give it back.
+    files.catch(() => void probing?.then((p) => p.device?.destroy()));
+    const { json, manifest, bytes, fromCache, source } = await files;
     const prov = manifest.provenance as Record<string, unknown>;
     for (const s of Object.values(sessions)) await s?.release().catch(() => undefined);
     for (const k of Object.keys(sessions) as Backend[]) delete sessions[k];

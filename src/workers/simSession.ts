@@ -137,6 +137,10 @@ export class SimSession {
       } catch (e) {
         this.cameraError = errorText(e);
       }
+    }).catch((err: unknown) => {
+      // Not kept: a host that retries on this session (Node, tests) loads again.
+      this.preparing = null;
+      throw err;
     });
     return this.preparing;
   }

@@ -98,9 +98,9 @@ describe('each axis changes what it says and nothing else', () => {
         const base = spec(task, seed);
         for (const level of [1, 2, 3] as const) {
           const p = perturbEpisodeSpec(base, one('language', level));
-          const text = p.spec.text!;
           // The sentence is what a sentence-reading policy reads, for one-goal tasks too.
-          expect(text, `${task}:${level}`).toMatch(/\w/);
+          const text = p.spec.text;
+          if (text === undefined) throw new Error(`${task}:${level}: no sentence`);
           const parsed = parse(text, base.init);
           if (parsed.kind === 'program' && sameProgram(parsed.program, base.goals.map(atomOfGoal))) {
             read += 1;

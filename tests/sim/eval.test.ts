@@ -115,6 +115,13 @@ describe('eval CLI', () => {
     expect(rep.episodes[3]).toMatchObject({ steps: direct.steps, success: direct.success, reason: direct.reason });
   });
 
+  it('a named suite reworded by the language axis has sentences but no open-program section', () => {
+    const rep = evalJson(['--suite', 'goal', '--trials', '1', '--seed', '1000200', '--perturb', 'language:2']);
+    expect(rep.episodes.length).toBe(5);
+    for (const e of rep.episodes) expect(e.text!.length).toBeGreaterThan(0);
+    expect(rep.open).toBeUndefined();
+  });
+
   it('runs the open suite on a split, with success by program length and by atom type', () => {
     const rep = evalJson(['--suite', 'open', '--split', 'heldout', '--trials', '3', '--seed', '1000000']);
     expect(rep.suite).toBe('open/heldout');

@@ -291,7 +291,7 @@ export class EpisodeSession {
     const s = get();
     // A new instruction typed into the box and then Run (rather than Enter): match it first.
     const typed = s.instructionDraft.trim();
-    if (s.info && typed && typed !== s.info.goals[0].instruction.trim() && typed !== s.instruction.trim()) {
+    if (s.info && typed && typed !== s.info.goals[0].instruction.trim() && typed !== s.instruction.trim() && typed !== s.info.text?.trim()) {
       await this.instructions.submit(typed);
       return;
     }
