@@ -50,3 +50,22 @@ test('a sim worker script that cannot load is retried with back-off a bounded nu
   await page.close();
   t.errors.length = 0; // the failed loads are expected to log errors
 });
+
+test('a sim worker whose first load fails, before the app has loaded to listen, is retried and the app boots', async (t) => {
+  const page = await t.browser.newPage({ viewport: { width: 1440, height: 900 } });
+  page.setDefaultTimeout(60_000);
+  let requests = 0;
+  // The first request is the worker the page's first module starts (src/workers/earlyWorkers.ts).
+  await page.route(/sim\.worker[^/]*\.js/, async (route) => {
+    requests += 1;
+    if (requests === 1) await route.fulfill({ status: 404, body: 'not found' });
+    else await route.continue();
+  });
+  await page.goto(`${t.url}?task=object/red_to_bowl&seed=1&policy=expert`, { waitUntil: 'load' });
+  await page.waitForFunction(() => window.__vla?.state().boot === 'ready' && !!window.__vla.state().live, null, { timeout: 60_000 });
+  assert(requests === 2, `the worker script was requested ${requests} times (the failed early one, then one that loads)`);
+  await page.getByTestId('step-button').click();
+  await page.waitForFunction(() => window.__vla!.state().live?.step === 1, null, { timeout: 30_000 });
+  await page.close();
+  t.errors.length = 0; // the failed load is expected to log an error
+});

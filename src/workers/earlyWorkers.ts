@@ -9,11 +9,15 @@ export const makeSimWorker = (): Worker => new Worker(new URL('./sim.worker.ts',
 export const makePolicyWorker = (): Worker => new Worker(new URL('./policy.worker.ts', import.meta.url), { type: 'module', name: 'policy' });
 
 let early: Worker | null = null;
-/** The early worker failed before the app listened (its script did not load, say): it is not handed out. */
-let earlyFailed = false;
+/**
+ * How the early worker failed before the app listened (its script did not load, say), or null. The event
+ * is said again once the app listens, so that failed start counts as any other (src/state/session/simLink.ts
+ * retries a bounded number of times) instead of leaving the app waiting on a worker that never answers.
+ */
+let earlyError: string | null = null;
 const failed = (e: Event) => {
   e.preventDefault();
-  earlyFailed = true;
+  earlyError = (e as ErrorEvent).message || 'the simulator worker stopped with an error (or its script could not be loaded)';
 };
 
 export function startSimWorkerEarly(): void {
@@ -23,14 +27,16 @@ export function startSimWorkerEarly(): void {
   early.addEventListener('messageerror', failed);
 }
 
-/** The simulator worker started early, once; later calls (a restart) and a failed early one get a new one. */
+/** The simulator worker started early, once; later calls (a restart) get a new one. */
 export function takeSimWorker(): Worker {
   const w = early;
   early = null;
-  w?.removeEventListener('error', failed);
-  w?.removeEventListener('messageerror', failed);
-  if (w && !earlyFailed) return w;
-  w?.terminate();
-  earlyFailed = false;
-  return makeSimWorker();
+  if (!w) return makeSimWorker();
+  w.removeEventListener('error', failed);
+  w.removeEventListener('messageerror', failed);
+  const message = earlyError;
+  earlyError = null;
+  // The caller adds its listeners in the same task it takes the worker: the event reaches them.
+  if (message !== null) setTimeout(() => w.dispatchEvent(new ErrorEvent('error', { message, cancelable: true })));
+  return w;
 }
