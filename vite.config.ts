@@ -1,10 +1,10 @@
 import { defaultClientConditions, defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
 import { createReadStream } from 'node:fs';
-import { extname, join, normalize, resolve, sep } from 'node:path';
+import { join, normalize, resolve, sep } from 'node:path';
 import { cspHeaders, cspMeta } from './scripts/lib/csp';
 import { precompress } from './scripts/lib/precompress';
-import { MIME, precompressed } from './scripts/lib/staticFiles';
+import { fileHeaders, precompressed } from './scripts/lib/staticFiles';
 
 // COOP/COEP give the page cross-origin isolation, which onnxruntime-web needs for SharedArrayBuffer.
 const isolation = {
@@ -37,14 +37,9 @@ function contentSecurityPolicy(): Plugin {
         // The build's brotli/gzip twins, sent as a static host would (Vite's own static files never are).
         const path = decodeURIComponent(new URL(req.url ?? '/', 'http://localhost').pathname);
         const file = normalize(join(root, path.endsWith('/') ? `${path}index.html` : path));
-        const encoded = file.startsWith(root + sep) && (req.method === 'GET' || req.method === 'HEAD') ? precompressed(file, String(req.headers['accept-encoding'] ?? '')) : null;
+        const encoded = file.startsWith(root + sep) && (req.method === 'GET' || req.method === 'HEAD') ? precompressed(file, req.headers['accept-encoding']) : null;
         if (!encoded) return next();
-        for (const [k, v] of Object.entries(isolation)) res.setHeader(k, v);
-        res.setHeader('Content-Type', MIME[extname(file).toLowerCase()] ?? 'application/octet-stream');
-        res.setHeader('Content-Encoding', encoded.encoding);
-        res.setHeader('Content-Length', encoded.size);
-        res.setHeader('Vary', 'Accept-Encoding');
-        res.setHeader('Cache-Control', 'no-cache');
+        for (const [k, v] of Object.entries({ ...isolation, ...fileHeaders(file, 0, encoded) })) res.setHeader(k, v);
         if (req.method === 'HEAD') return res.end();
         createReadStream(encoded.file).pipe(res);
       });

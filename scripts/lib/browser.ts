@@ -1,16 +1,15 @@
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { extname, join, normalize, resolve, sep } from 'node:path';
+import { join, normalize, resolve, sep } from 'node:path';
 import { chromium, type Browser, type ConsoleMessage, type Page } from 'playwright-core';
 import { cspHeaders } from './csp';
-import { MIME, precompressed } from './staticFiles';
+import { fileHeaders, precompressed } from './staticFiles';
 
 // Shared by the Node CLIs (datagen, eval, bench) and the e2e tests: serve a built dist/ on localhost with
 // cross-origin isolation and drive it with Debian's Chromium. Never downloads a browser.
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
-
 
 // COOP/COEP make the page cross-origin isolated (SharedArrayBuffer for onnxruntime threads); CORP lets
 // workers and wasm be fetched under require-corp.
@@ -94,16 +93,12 @@ export async function startServer(distDir: string, port = 0, opts: ServerOptions
     }
     // The build writes .br and .gz beside each large asset (vite.config.ts): sent as a static host or CDN
     // would, by the browser's Accept-Encoding, so transfer sizes measured here are what a visitor downloads.
-    const encoded = precompressed(file, String(req.headers['accept-encoding'] ?? ''));
+    const encoded = precompressed(file, req.headers['accept-encoding']);
     res.writeHead(200, {
       ...ISOLATION_HEADERS,
       ...(opts.csp === false ? {} : cspHeaders(path, opts.csp ?? {})),
       ...opts.headers?.(path),
-      'Content-Type': MIME[extname(file).toLowerCase()] ?? 'application/octet-stream',
-      'Content-Length': encoded ? encoded.size : size,
-      'Cache-Control': 'no-cache',
-      Vary: 'Accept-Encoding',
-      ...(encoded ? { 'Content-Encoding': encoded.encoding } : {}),
+      ...fileHeaders(file, size, encoded),
     });
     if (req.method === 'HEAD') {
       res.end();

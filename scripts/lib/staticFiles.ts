@@ -1,4 +1,5 @@
 import { statSync } from 'node:fs';
+import { extname } from 'node:path';
 
 // What a static host does with the built app's files, shared by the local server of eval, bench and e2e
 // (scripts/lib/browser.ts) and `vite preview` (vite.config.ts): their content types, and the brotli or gzip
@@ -22,9 +23,15 @@ export const MIME: Record<string, string> = {
   '.map': 'application/json; charset=utf-8',
 };
 
+export interface Encoded {
+  file: string;
+  encoding: string;
+  size: number;
+}
+
 /** The precompressed twin of `file` the client accepts (brotli first), if the build wrote one. */
-export function precompressed(file: string, acceptEncoding: string): { file: string; encoding: string; size: number } | null {
-  const accepts = new Set(acceptEncoding.split(',').map((e) => e.split(';')[0].trim().toLowerCase()));
+export function precompressed(file: string, acceptEncoding: string | string[] | undefined): Encoded | null {
+  const accepts = new Set(String(acceptEncoding ?? '').split(',').map((e) => e.split(';')[0].trim().toLowerCase()));
   for (const [encoding, ext] of [
     ['br', '.br'],
     ['gzip', '.gz'],
@@ -38,4 +45,15 @@ export function precompressed(file: string, acceptEncoding: string): { file: str
     }
   }
   return null;
+}
+
+/** The headers a static host sends with a built file of `size` bytes, or with its twin: type, length, encoding. */
+export function fileHeaders(file: string, size: number, encoded: Encoded | null): Record<string, string | number> {
+  return {
+    'Content-Type': MIME[extname(file).toLowerCase()] ?? 'application/octet-stream',
+    'Content-Length': encoded ? encoded.size : size,
+    'Cache-Control': 'no-cache',
+    Vary: 'Accept-Encoding',
+    ...(encoded ? { 'Content-Encoding': encoded.encoding } : {}),
+  };
 }

@@ -13,7 +13,7 @@ const session = new SimSession({
   cameras: (scene) => new PolicyCameraRenderer(scene),
 });
 // The page starts this worker before its own bundle has loaded (src/workers/earlyWorkers.ts): begin now.
-// A failure here is reported by the `init` call that awaits the same promise.
+// A failure here is not kept (SimSession.prepare): the page's `init` tries once more and reports its own.
 session.prepare().catch(() => undefined);
 
 const api: SimWorkerApi = {

@@ -1,3 +1,5 @@
+// Longer than ~400 lines on purpose: it is the app's one host of the episode loop, and its parts (loading,
+// pacing, approval, corrections, perturbations, branching, drags) share the loop, the history and the epoch; split, each would need them all.
 import { ChunkedPolicy, type Predictor } from '../engine/chunkedPolicy';
 import { EpisodeLoop } from '../engine/episodeLoop';
 import type { CameraImages, PolicyDecision, PolicyStep, StepPolicy } from '../engine/types';
@@ -24,9 +26,6 @@ import { applyIntervention, type Intervention } from '../engine/interventions';
 import { ApprovalGate, type GateAnswer } from './approvalGate';
 import { describeProgram } from '../language/program';
 import { RemotePredictor } from './remotePredictor';
-
-// Longer than ~400 lines on purpose: it is the app's one host of the episode loop, and its parts (loading,
-// pacing, approval, corrections, perturbations, branching, drags) share the loop, the history and the epoch; split, each would need them all.
 
 // The app's host of the episode loop (src/engine/episodeLoop.ts), as a plain class so it runs (and is
 // tested) in Node exactly as in the sim worker. It supplies what only the app has: pacing at the chosen

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { precompressed } from '../../scripts/lib/staticFiles';
+import { fileHeaders, precompressed } from '../../scripts/lib/staticFiles';
 
 // Which precompressed twin a static server sends (scripts/lib/browser.ts and `vite preview`).
 
@@ -29,5 +29,10 @@ describe('precompressed', () => {
     expect(precompressed(both, 'identity')).toBeNull();
     expect(precompressed(both, '')).toBeNull();
     expect(precompressed(none, 'br, gzip')).toBeNull();
+    expect(precompressed(both, undefined)).toBeNull();
+  });
+  it('says the twin\'s encoding and length, and the file\'s type, in the headers both servers send', () => {
+    expect(fileHeaders(both, 3, precompressed(both, ['br']))).toEqual({ 'Content-Type': 'application/wasm', 'Content-Length': 1, 'Content-Encoding': 'br', 'Cache-Control': 'no-cache', Vary: 'Accept-Encoding' });
+    expect(fileHeaders(none, 3, null)).toEqual({ 'Content-Type': 'text/css; charset=utf-8', 'Content-Length': 3, 'Cache-Control': 'no-cache', Vary: 'Accept-Encoding' });
   });
 });
