@@ -2,6 +2,7 @@ import json
 
 import numpy as np
 import onnx
+import pytest
 import torch
 
 from conftest import TINY, ort
@@ -186,3 +187,30 @@ def test_two_stage_recipe(dataset_dir, tmp_path):
     main(["--config", str(recipe), "--out", str(out), "--no-plot", "--resume"])  # stage 1 done: reused
     assert (out / "stage1" / "latest.pt").stat().st_mtime_ns == mtime
     assert torch.equal(torch.load(out / "latest.pt")["model"]["query"], ft["model"]["query"])
+
+
+def test_fine_tune_from_an_exported_model(dataset_dir, trained_run, exported, tmp_path):
+    """An exported model directory gives back its run's weights exactly (every parameter, whether the ONNX
+    file holds it whole, reshaped, transposed or split into rows), and `--init DIR` fine-tunes from it."""
+    from vla.from_export import checkpoint_from_export
+    from vla.train import main
+    base = torch.load(trained_run / "latest.pt")
+    back = checkpoint_from_export(exported)
+    assert back["model"].keys() == base["model"].keys()
+    for k, v in base["model"].items():
+        assert torch.equal(back["model"][k], v), k
+    assert back["data_meta"]["tokenizer"] == base["data_meta"]["tokenizer"]
+    assert back["data_meta"]["stats"] == json.loads(json.dumps(base["data_meta"]["stats"]))
+    main(["--data", str(dataset_dir), "--init", str(exported), "--seed", "2", "--out", str(tmp_path / "ft")] + TINY)
+    ft = torch.load(tmp_path / "ft" / "latest.pt")
+    assert ft["data_meta"]["init"]["checkpoint"] == str(exported) and ft["step"] == 6
+    # A damaged export is refused with its reason, not half-loaded.
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    for f in exported.iterdir():
+        (broken / f.name).write_bytes(f.read_bytes())
+    p = json.loads((broken / "parity.json").read_text())
+    p["samples"][0]["outputs"]["actions"]["data"][0] += 1.0
+    (broken / "parity.json").write_text(json.dumps(p))
+    with pytest.raises(SystemExit, match="parity"):
+        checkpoint_from_export(broken)

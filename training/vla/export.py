@@ -203,15 +203,21 @@ def model_card(m: dict) -> str:
     f = lambda s, k: f"{fin[s][k]:.4f}" if s in fin and k in fin[s] else "n/a"  # noqa: E731
     q = m["attention"]["queries"]
     init = p.get("init")
-    stages = (f"from scratch {init['step']} steps on `{init['dataset']}` ({init['recipe'].get('lr')} lr, seed {init['seed']}), "
-              f"then fine-tuned from that checkpoint for " if init else "")
+    if init and init.get("from_export"):  # fine-tuned from an earlier export kept in the repo
+        stages = (f"the earlier model `{init['checkpoint']}` (its MODEL_CARD.md says how it was trained), "
+                  f"fine-tuned for ")
+    else:
+        stages = (f"from scratch {init['step']} steps on `{init['dataset']}` ({init['recipe'].get('lr')} lr, seed {init['seed']}), "
+                  f"then fine-tuned from that checkpoint for " if init else "")
     parts = d.get("parts") or [{"path": d.get("path"), "generator": d.get("generator")}]
     data_paths = " + ".join(f"`{pt['path']}`" for pt in parts)
     datagen = "\n".join(f"{pt.get('generator') or 'npm run datagen -- ...'} --out {pt['path']}" for pt in parts)
     config = p["recipe"].get("config_file") or "training/configs/shipped.json"
     train_cmd = "npm run train" + ("" if config == "training/configs/shipped.json" else f" -- --config {config}")
     first = (init["recipe"].get("config_file") if init else None) or "training/configs/shipped-stage1.json"
-    if init and Path(init["checkpoint"]).parent.name == "stage1":  # a two-stage recipe: one command runs both
+    if init and init.get("from_export"):  # the recipe names the export as its init: one command
+        train = train_cmd
+    elif init and Path(init["checkpoint"]).parent.name == "stage1":  # a two-stage recipe: one command runs both
         train = f"{train_cmd}   # stage 1 ({first}), then this fine-tune"
     elif init:
         train = (f"npm run train -- --config {first} --out {Path(init['checkpoint']).parent}\n"
@@ -270,7 +276,7 @@ Not evaluated yet. `npm run eval -- --policy model --model public/models/{m['nam
 npm run export{"" if m['name'] == "vla-small" else f" -- --out public/models/{m['name']}"}   # the newest run
 ```
 
-Recipe: `{config}`{" (stage 2; stage 1 is `provenance.init.recipe`)" if init else ""}; the full recipe as trained
+Recipe: `{config}`{(" (a fine-tune of `provenance.init.checkpoint`)" if init.get("from_export") else " (stage 2; stage 1 is `provenance.init.recipe`)") if init else ""}; the full recipe as trained
 is `provenance.recipe` in `manifest.json`.
 
 ## Limitations

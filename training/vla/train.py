@@ -36,7 +36,8 @@ from .vocab import MAX_PLAN, FUTURE_POINTS
 
 DEFAULTS = {
     "data": "data/demos",
-    # Checkpoint whose weights start this run (fine-tuning); its tokenizer and normalisation are kept too.
+    # Checkpoint (or exported model directory) whose weights start this run (fine-tuning); its tokenizer and
+    # normalisation are kept too.
     "init": None,
     "seed": 0,
     "steps": 16000,
@@ -191,7 +192,7 @@ def parse_args(argv):
     ap.add_argument("--config", help="JSON recipe (keys as in DEFAULTS); CLI flags override it")
     ap.add_argument("--data", nargs="+",
                     help="dataset directory (contains card.json and episodes/), or several trained on as one")
-    ap.add_argument("--init", help="start from this checkpoint's weights, tokenizer and normalisation (fine-tune)")
+    ap.add_argument("--init", help="start from this checkpoint (or exported model directory): its weights, tokenizer and normalisation (fine-tune)")
     ap.add_argument("--out", required=True, help="run directory")
     ap.add_argument("--seed", type=int)
     ap.add_argument("--steps", type=int, help="total optimiser steps (defines the LR schedule)")
@@ -211,6 +212,15 @@ def parse_args(argv):
     if args.data is not None and len(args.data) == 1:
         args.data = args.data[0]  # one dataset stays a path, as recipes and checkpoints write it
     return args
+
+
+def load_init(path: str) -> dict:
+    """A fine-tune's starting point: a run's checkpoint, or an exported model directory (model.onnx +
+    manifest.json), whose weights vla/from_export.py reads back exactly."""
+    if Path(path).is_dir():
+        from .from_export import checkpoint_from_export
+        return checkpoint_from_export(Path(path))
+    return torch.load(path, map_location="cpu")
 
 
 def merge_config(args) -> dict:
@@ -306,7 +316,7 @@ def _train(rank: int, world: int, args, cfg: dict, out: Path, latest: Path, port
     ckpt = torch.load(latest, map_location="cpu") if args.resume else None
     torch.set_num_threads(max(1, int(cfg["threads"]) // world))
     data = load_dataset(cfg["data"], include_failures=cfg["include_failures"], max_episodes=cfg["max_episodes"])
-    init = torch.load(cfg["init"], map_location="cpu") if ckpt is None and cfg.get("init") else None
+    init = load_init(cfg["init"]) if ckpt is None and cfg.get("init") else None
     if ckpt is None:
         train_eps, val_eps = split_episodes(len(data.names), cfg["val_fraction"], cfg["seed"])
         train_frames = data.frames_of(train_eps)
@@ -340,7 +350,8 @@ def _train(rank: int, world: int, args, cfg: dict, out: Path, latest: Path, port
             im = init["data_meta"]
             data_meta["init"] = {"checkpoint": str(cfg["init"]), "step": init["step"], "seed": init["config"]["seed"],
                                  "train_time_s": float(init["wall_s"]), "dataset": im["dataset"],
-                                 "card": im.get("card"), "recipe": init["config"]}
+                                 "card": im.get("card"), "recipe": init["config"],
+                                 **({"from_export": init["from_export"]} if "from_export" in init else {})}
     else:
         data_meta = ckpt["data_meta"]
         if data.names != data_meta["episodes"] or data.max_plan != data_meta.get("max_plan", MAX_PLAN):
