@@ -115,6 +115,31 @@ def test_text_augment_drops_function_words_and_swaps_synonyms_only():
     assert np.array_equal(x, np.stack([tok.encode("put the red cube in the bowl")] * 50))
 
 
+def test_text_augment_frames_the_instruction_and_keeps_its_words():
+    from vla.dataset import FRAMES, TextAugment
+    from vla.tokenizer import UNK_ID
+    tok = Tokenizer.build(["put the red cube in the bowl", "please press the button now"])
+    aug = TextAugment.bind(tok.ids, word_dropout=0.0, synonym_swap=0.0, frame=1.0)
+    x = np.stack([tok.encode("put the red cube in the bowl")] * 200)
+    y = aug(x, np.random.default_rng(0))
+    framed = set()
+    for row in y:
+        words = tok.decode(row).split()
+        # The instruction is there whole and in order; only frame words (or <unk> for the ones the vocabulary
+        # lacks) come before and after it.
+        k = words.index("put")
+        assert words[k:k + 7] == ["put", "the", "red", "cube", "in", "the", "bowl"]
+        framed.add((tuple(words[:k]), tuple(words[k + 7:])))
+    assert (("please",), ()) in framed and ((), ("now",)) in framed
+    assert any(UNK_ID in row for row in y)  # "could", "you", ... are not in this vocabulary
+    assert len(framed) >= len(FRAMES) - 2
+    # Off by default, and then it draws nothing from the generator (older recipes replay bit for bit).
+    rng_a, rng_b = np.random.default_rng(5), np.random.default_rng(5)
+    TextAugment.bind(tok.ids, 0.5, 0.5)(x, rng_a)
+    TextAugment.bind(tok.ids, 0.5, 0.5, 0.0)(x, rng_b)
+    assert rng_a.random() == rng_b.random()
+
+
 def test_sensor_augmentation_noises_and_blurs_within_range():
     from vla.dataset import _sensor
     rng = np.random.default_rng(0)

@@ -255,12 +255,20 @@ class Augment:
     # vocabulary has (TextAugment binds these to the tokenizer's ids).
     word_dropout: float = 0.0
     synonym_swap: float = 0.0
+    # ... or wrap it in a sentence frame or filler ("could you ...", "... for me"), as people say it; the
+    # frame's words the vocabulary lacks become <unk>, so the model learns to read past them.
+    frame: float = 0.0
 
 
 # Words that carry no meaning about the goal here, and synonyms the training wordings use interchangeably
 # (src/sim/tasks.ts templates and src/language/render.ts train wordings).
 FUNCTION_WORDS = ("the", "a", "an", "please", "it", "up", "down", "then", "and", "now")
 SYNONYMS = (("cube", "block"), ("put", "place", "move", "set"), ("into", "in"), ("onto", "on"), ("take", "pick"), ("shut", "close"))
+# Frames around an instruction: (words before, words after). Drawn from how people phrase requests to a
+# robot; the parser strips them (src/language), but a model reading the sentence sees them.
+FRAMES = ((("please",), ()), (("can", "you"), ()), (("could", "you", "please"), ()), (("i", "want", "you", "to"), ()),
+          (("go", "ahead", "and"), ()), (("now",), ()), ((), ("please",)), ((), ("for", "me")), ((), ("now",)),
+          (("robot",), ()), (("ok", "so"), ("thanks",)), (("next",), ()), ((), ("then", "stop")))
 
 
 @dataclass
@@ -270,9 +278,11 @@ class TextAugment:
     synonym_swap: float
     droppable: np.ndarray
     synonyms: dict
+    frame: float = 0.0
+    frames: tuple = ()
 
     @staticmethod
-    def bind(ids: dict, word_dropout: float, synonym_swap: float) -> "TextAugment":
+    def bind(ids: dict, word_dropout: float, synonym_swap: float, frame: float = 0.0) -> "TextAugment":
         drop = np.array(sorted(ids[w] for w in FUNCTION_WORDS if w in ids), np.int32)
         syn: dict = {}
         for group in SYNONYMS:
@@ -281,7 +291,9 @@ class TextAugment:
                 others = [j for j in known if j != i]
                 if others:
                     syn[i] = np.array(others, np.int32)
-        return TextAugment(word_dropout, synonym_swap, drop, syn)
+        frames = tuple((np.array([ids.get(w, UNK_ID) for w in a], np.int32), np.array([ids.get(w, UNK_ID) for w in b], np.int32))
+                       for a, b in FRAMES)
+        return TextAugment(word_dropout, synonym_swap, drop, syn, frame, frames)
 
     def __call__(self, tok: np.ndarray, rng) -> np.ndarray:
         out = tok.copy()
@@ -300,6 +312,10 @@ class TextAugment:
                     choices = self.synonyms[int(row[k])]
                     row = row.copy()
                     row[k] = choices[int(rng.integers(len(choices)))]
+            if self.frame > 0 and rng.random() < self.frame:
+                before, after = self.frames[int(rng.integers(len(self.frames)))]
+                words = row[row != PAD_ID]
+                row = np.concatenate([before, words, after, np.full(L, PAD_ID, np.int32)])[:L]
             out[i] = row
         return out
 

@@ -192,6 +192,8 @@ def augmentation_text(aug: dict) -> str:
         out.append(f"dropout of function words ({aug['word_dropout']} per word)")
     if aug.get("synonym_swap"):
         out.append(f"swaps among the training wordings' synonyms ({aug['synonym_swap']} per word)")
+    if aug.get("frame"):
+        out.append(f"sentence frames and fillers around the instruction ({aug['frame']} per sample)")
     return ", ".join(out)
 
 

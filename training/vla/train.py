@@ -396,7 +396,8 @@ def _train(rank: int, world: int, args, cfg: dict, out: Path, latest: Path, port
         f"batch {cfg['batch']}, steps {cfg['steps']}, {world} process(es) x {torch.get_num_threads()} thread(s)")
 
     aug = Augment(**cfg["augment"])
-    text_aug = TextAugment.bind(tok.ids, aug.word_dropout, aug.synonym_swap) if (aug.word_dropout or aug.synonym_swap) else None
+    text_aug = (TextAugment.bind(tok.ids, aug.word_dropout, aug.synonym_swap, aug.frame)
+                if (aug.word_dropout or aug.synonym_swap or aug.frame) else None)
     weights = cfg["loss_weights"]
     stop = min(cfg["steps"], args.stop_at) if args.stop_at is not None else cfg["steps"]
     t0 = time.time()
