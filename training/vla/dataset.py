@@ -121,8 +121,10 @@ def dataset_roots(root) -> list:
 
 
 def load_dataset(root, include_failures: bool = False, max_episodes: int | None = None,
-                 log=print) -> DemoData:
-    """Load one dataset directory, or several as one (episode names then become `<dir name>/<episode>`)."""
+                 log=print, min_plan: int = MAX_PLAN) -> DemoData:
+    """Load one dataset directory, or several as one (episode names then become `<dir name>/<episode>`).
+    Plans get at least `min_plan` slots (a fine-tune keeps its starting model's, even if this data's plans
+    are shorter)."""
     roots = dataset_roots(root)
     cards = [load_card(r) for r in roots]
     vocabs = [vocab_for_dataset(c) for c in cards]
@@ -171,7 +173,7 @@ def load_dataset(root, include_failures: bool = False, max_episodes: int | None 
 
     # The contract says min_plan_slots = 4, but long tasks can list more (verb, object) pairs (long/three_step has 5):
     # size the plan slots by the data rather than silently dropping subtasks. The manifest records it.
-    max_plan = max([MAX_PLAN] + [len(m.get("plan") or []) for m in metas])
+    max_plan = max([min_plan] + [len(m.get("plan") or []) for m in metas])
     plan_verb = np.full((len(keep), max_plan), len(vocab.verbs), dtype=np.int64)
     plan_obj = np.full((len(keep), max_plan), IGNORE, dtype=np.int64)
     for e, (d, meta) in enumerate(zip(keep, metas)):

@@ -315,8 +315,10 @@ def _train(rank: int, world: int, args, cfg: dict, out: Path, latest: Path, port
     lead = rank == 0
     ckpt = torch.load(latest, map_location="cpu") if args.resume else None
     torch.set_num_threads(max(1, int(cfg["threads"]) // world))
-    data = load_dataset(cfg["data"], include_failures=cfg["include_failures"], max_episodes=cfg["max_episodes"])
     init = load_init(cfg["init"]) if ckpt is None and cfg.get("init") else None
+    plan_slots = (ckpt or init or {}).get("data_meta", {}).get("max_plan", MAX_PLAN)
+    data = load_dataset(cfg["data"], include_failures=cfg["include_failures"], max_episodes=cfg["max_episodes"],
+                        min_plan=plan_slots)
     if ckpt is None:
         train_eps, val_eps = split_episodes(len(data.names), cfg["val_fraction"], cfg["seed"])
         train_frames = data.frames_of(train_eps)
