@@ -90,6 +90,11 @@ def test_plans_longer_than_max_plan_widen_the_slots(tmp_path):
     model = build_model({"vocab": data.vocab.to_json(), "tokenizer": tok.to_json(), "image_hw": [64, 64],
                          "max_plan": data.max_plan}, DEFAULTS["model"])
     assert model.cfg.max_plan == 5
+    # A fine-tune from a 5-slot model on data whose plans are shorter keeps 5 slots (train.py passes min_plan).
+    short = make_dataset(tmp_path / "short", episodes=2, steps=12)
+    assert load_dataset(short, log=lambda *_: None).max_plan == 4
+    wide = load_dataset(short, log=lambda *_: None, min_plan=5)
+    assert wide.max_plan == 5 and wide.plan_verb.shape == (2, 5) and (wide.plan_verb[:, 4] == len(wide.vocab.verbs)).all()
 
 
 def test_text_augment_drops_function_words_and_swaps_synonyms_only():
