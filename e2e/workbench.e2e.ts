@@ -226,27 +226,37 @@ test('real-time indicator: says how far below the chosen speed the loop runs, ne
   await setSpeed(page, '4');
   await page.getByTestId('run-button').click();
   await waitForStep(page, 3, 90_000);
-  // Sampled inside the page on its own clock: a round trip per sample takes seconds on a busy machine.
-  // Long enough for the indicator to settle (1 s), decide (1 s) and be read.
+  // Sampled inside the page on its own clock: a round trip per sample takes seconds on a busy machine, and
+  // there the page itself stalls for seconds at a time (software WebGL), so this waits for the indicator
+  // (at most 60 s of page time) instead of reading it at one moment, and compares it with the rate
+  // measured over the seconds before it appeared.
   const r = await page.evaluate(async () => {
     // (No named helpers in here: the test's compiler would wrap them in a function the page lacks.)
     const samples = [{ t: performance.now(), step: window.__vla!.state().live?.step ?? 0 }];
-    while (performance.now() - samples[0].t < 5000) {
+    let text: string | null = null;
+    while (performance.now() - samples[0].t < 60_000 && window.__vla!.state().playing) {
       await new Promise((ok) => setTimeout(ok, 250));
       samples.push({ t: performance.now(), step: window.__vla!.state().live?.step ?? 0 });
+      text = document.querySelector('[data-testid="realtime-indicator"]')?.textContent ?? null;
+      const span = samples[samples.length - 1].t - samples[0].t;
+      if (text !== null && span >= 5000) break;
+      // A loop that keeps up gets no indicator: 10 s of that is enough.
+      if (text === null && span >= 10_000 && (samples[samples.length - 1].step - samples[0].step) * 1000 > 0.98 * 40 * span) break;
     }
     const last = samples[samples.length - 1];
-    const from = samples.find((x) => x.t >= last.t - 3000)!;
+    // The indicator averages the last 3 s; this takes the samples from 5 s before it (the rate swings on
+    // a busy machine), or all of them.
+    const from = samples.find((x) => x.t >= last.t - 5000 && x.t < last.t) ?? samples[0];
     return {
-      rate: ((last.step - samples[0].step) * 1000) / (last.t - samples[0].t),
-      // The indicator averages the last 3 s; so does this, for the comparison (the rate swings on a busy machine).
-      recent: ((last.step - from.step) * 1000) / (last.t - from.t),
-      text: document.querySelector('[data-testid="realtime-indicator"]')?.textContent ?? null,
+      rate: ((last.step - samples[0].step) * 1000) / Math.max(last.t - samples[0].t, 1),
+      recent: ((last.step - from.step) * 1000) / Math.max(last.t - from.t, 1),
+      seconds: (last.t - samples[0].t) / 1000,
+      text,
       playing: window.__vla!.state().playing,
     };
   });
-  t.log(`loop at 4×: ${r.rate.toFixed(1)} steps/s over 5 s, ${r.recent.toFixed(1)} over the last 3 s (asked 40); indicator: ${r.text ?? 'none'}`);
-  if (!r.playing) {
+  t.log(`loop at 4×: ${r.rate.toFixed(1)} steps/s over ${r.seconds.toFixed(1)} s, ${r.recent.toFixed(1)} over the last 5 s (asked 40); indicator: ${r.text ?? 'none'}`);
+  if (!r.playing && r.text === null) {
     // Ended or stopped meanwhile (a busy machine can stall the page until the watchdog gives up on the loop).
     const why = await page.evaluate(() => window.__vla!.state().crash ?? window.__vla!.state().live?.outcome.status ?? '');
     t.log(`the loop stopped while it was measured (${why}): the rate check is skipped`);
@@ -254,7 +264,8 @@ test('real-time indicator: says how far below the chosen speed the loop runs, ne
     const x = Number(/([\d.]+)× real time/.exec(r.text ?? '')?.[1]);
     assert(x > 0 && x < 0.75 * 4, `the indicator says the loop runs below the chosen 4×: "${r.text}"`);
     const measured = r.recent / 10;
-    assert(x < 3 * measured && x > measured / 3, `and roughly as fast as measured (${measured.toFixed(2)}×): "${r.text}"`);
+    // Within a factor of 3, give or take 0.15× (1.5 steps/s): a page stalled for seconds sees no step at all.
+    assert(x < 3 * measured + 0.15 && x > measured / 3 - 0.15, `and roughly as fast as measured (${measured.toFixed(2)}×): "${r.text}"`);
     await t.shot(page, 'realtime-indicator');
   } else if (r.rate > 0.98 * 40) {
     assertEqual(r.text, null, 'no indicator while the loop keeps up');

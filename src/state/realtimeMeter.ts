@@ -69,10 +69,15 @@ export class RealtimeMeter {
 /**
  * Shown when the measured/asked ratio stays below `enter` for `dwellMs`, hidden when it stays at or above
  * `exit` for `dwellMs`: a loop hovering at the threshold, or one slow inference, does not make it flicker.
+ * The verdicts are taken on the main thread, which a busy machine stalls for seconds (software WebGL):
+ * a verdict reached after a gap of more than `dwellMs` since the previous one is a ratio averaged over all
+ * that time, so it has dwelt already and changes the indicator at once. Otherwise a loop slowed by stalls
+ * would wait two stalls to be reported.
  */
 export class SlowIndicator {
   shown = false;
   private since: number | null = null;
+  private lastUpdate: number | null = null;
 
   constructor(
     private readonly enter = 0.9,
@@ -82,6 +87,8 @@ export class SlowIndicator {
 
   /** `ratio` = measured rate / chosen rate; null (not running, not known) hides it at once. */
   update(ratio: number | null, now: number): boolean {
+    const gap = this.lastUpdate === null ? 0 : now - this.lastUpdate;
+    this.lastUpdate = now;
     if (ratio === null) {
       this.shown = false;
       this.since = null;
@@ -89,8 +96,8 @@ export class SlowIndicator {
     }
     const wantsChange = this.shown ? ratio >= this.exit : ratio < this.enter;
     if (!wantsChange) this.since = null;
-    else if (this.since === null) this.since = now;
-    else if (now - this.since >= this.dwellMs) {
+    else if (this.since === null && gap <= this.dwellMs) this.since = now;
+    else if (this.since === null || now - this.since >= this.dwellMs) {
       this.shown = !this.shown;
       this.since = null;
     }

@@ -82,6 +82,21 @@ describe('SlowIndicator', () => {
     expect(shown).toBe(false);
   });
 
+  it('a verdict after a main-thread stall longer than the dwell has dwelt already', () => {
+    const s = new SlowIndicator(0.9, 0.97, 1000);
+    expect(s.update(null, 0)).toBe(false);
+    // Verdicts every 500 ms wait for the dwell...
+    expect(s.update(0.5, 500)).toBe(false);
+    expect(s.update(0.5, 1000)).toBe(false);
+    expect(s.update(0.5, 1500)).toBe(true);
+    // ...one taken 4 s after the previous (the page was stalled) does not.
+    expect(s.update(1, 5500)).toBe(false);
+    expect(s.update(0.3, 9500)).toBe(true);
+    // A gap of exactly the dwell is an ordinary wait.
+    expect(s.update(1, 10_500)).toBe(true);
+    expect(s.update(1, 11_500)).toBe(false);
+  });
+
   it('hides at once when the loop stops (null)', () => {
     const s = new SlowIndicator(0.9, 0.97, 0);
     s.update(0.2, 0);
