@@ -48,13 +48,15 @@ export function buildCard(args: RunArguments, done: LogEntry[], complete: boolea
     version: 1,
     complete,
     created: new Date().toISOString(),
-    generator: `npm run datagen -- --suite ${suite} --episodes ${episodes} --seed ${seed0}${randomize ? ' --randomize' : ''}${actionNoise ? ` --action-noise ${actionNoise}` : ''}${perturbRandom ? ` --perturb-random ${perturbRandom}` : ''}`,
+    generator: `npm run datagen -- --suite ${suite} --episodes ${episodes} --seed ${seed0}${randomize ? ' --randomize' : ''}${actionNoise ? ` --action-noise ${actionNoise}` : ''}${perturbRandom ? ` --perturb-random ${perturbRandom}` : ''}${args.perturb_axes ? ` --perturb-axes ${args.perturb_axes}` : ''}`,
     /** What --resume must be given again (checked): the arguments that decide the episodes. */
     arguments: args,
     ...(shard ? { shard } : {}),
     suites: [...SUITES.filter((name) => suiteList.includes('all') || suiteList.includes(name)), ...(suiteList.includes('open') ? ['open/train'] : [])],
     /** Fraction of episodes given random robustness axes at levels 1-2 (docs/robustness.md); meta.json has each episode's. */
     perturb_random: perturbRandom,
+    /** The axes those are drawn from (null: every axis but language). */
+    perturb_axes: args.perturb_axes ?? null,
     /** Episode directories written (a chain contributes one per completed goal). */
     episodes: keptDirs.length,
     frames: done.reduce((s, e) => s + e.frames, 0),

@@ -16,7 +16,7 @@ export { EVAL_SEED_START };
 
 export const DATAGEN_USAGE =
   'usage: npm run datagen -- --suite <spatial|object|goal|long|chains|open|all>[,<suite>...] --episodes N --seed S --out DIR\n' +
-  '                          [--randomize] [--action-noise SCALE] [--perturb-random P] [--dist DIR] [--workers K] [--resume] [--no-build]\n' +
+  '                          [--randomize] [--action-noise SCALE] [--perturb-random P] [--perturb-axes a,b] [--dist DIR] [--workers K] [--resume] [--no-build]\n' +
   '  Runs the scripted expert on N episodes, round-robin over the suite\'s tasks, seeds S, S+1, ...\n' +
   '  (training seeds must stay below 1,000,000). Successful episodes are written in the format of\n' +
   '  docs/dataset.md; every episode, kept or not, is listed in card.json.\n' +
@@ -30,7 +30,8 @@ export const DATAGEN_USAGE =
   '  policy reads). The held-out split is never generated.\n' +
   '  --perturb-random P (0..1) applies, to that fraction of episodes, 1-3 robustness axes at levels 1-2\n' +
   '  drawn from the episode seed (docs/robustness.md; not the language axis: words are augmented in\n' +
-  '  training); meta.json records them.\n' +
+  '  training); meta.json records them. --perturb-axes a,b draws them from these axes only (e.g.\n' +
+  '  robot_init: every perturbed episode starts with the arm away from home).\n' +
   '  --resume continues a stopped run in DIR with the arguments it was started with (a larger --episodes\n' +
   '  extends it); other arguments are refused.\n';
 
@@ -45,6 +46,8 @@ export interface DatagenOptions {
   actionNoise: number;
   /** Fraction of episodes with random robustness axes (0 = none). */
   perturbRandom: number;
+  /** The axes --perturb-random draws from (empty = every axis but language). */
+  perturbAxes: AxisName[];
   dist: string;
   workers: number;
   resume: boolean;
@@ -65,6 +68,7 @@ export function parseDatagenArgs(argv: string[]): DatagenOptions {
     randomize: { type: 'boolean', default: false },
     'action-noise': { type: 'string', default: '0' },
     'perturb-random': { type: 'string', default: '0' },
+    'perturb-axes': { type: 'string', default: '' },
     dist: { type: 'string', default: 'dist' },
     workers: { type: 'string', default: '1' },
     resume: { type: 'boolean', default: false },
@@ -77,7 +81,7 @@ export function parseDatagenArgs(argv: string[]): DatagenOptions {
     resume: !!args.resume,
     build: !args['no-build'],
   };
-  if (args.help) return { ...base, suite: '', suites: [], episodes: 0, seed: 0, out: '', actionNoise: 0, perturbRandom: 0, workers: 1, help: true };
+  if (args.help) return { ...base, suite: '', suites: [], episodes: 0, seed: 0, out: '', actionNoise: 0, perturbRandom: 0, perturbAxes: [], workers: 1, help: true };
   const suite = args.suite;
   const suites = (suite ?? '').split(',').map((s) => s.trim());
   if (!suite || !suites.every(isSuite)) throw new UsageError(`--suite must be one of ${[...SUITES, 'open', 'all'].join(', ')}, or a comma-separated list of them`);
@@ -95,9 +99,11 @@ export function parseDatagenArgs(argv: string[]): DatagenOptions {
   const prRaw = String(args['perturb-random']);
   const perturbRandom = Number(prRaw);
   if (!/^\s*[0-9.]+\s*$/.test(prRaw) || !(perturbRandom >= 0 && perturbRandom <= 1)) throw new UsageError('--perturb-random must be a number in 0..1');
+  const perturbAxes = parsePerturbAxes(String(args['perturb-axes']));
+  if (perturbAxes.length && !perturbRandom) throw new UsageError('--perturb-axes needs --perturb-random P > 0 (the fraction of episodes it applies to)');
   const workers = Number(args.workers);
   if (!Number.isInteger(workers) || workers < 1 || workers > 8) throw new UsageError('--workers must be 1..8');
-  return { ...base, suite, suites: suites.filter(isSuite), episodes, seed, out: String(args.out), actionNoise, perturbRandom, workers, help: false };
+  return { ...base, suite, suites: suites.filter(isSuite), episodes, seed, out: String(args.out), actionNoise, perturbRandom, perturbAxes, workers, help: false };
 }
 
 export interface Job {
@@ -112,20 +118,30 @@ export interface Job {
 const DATA_AXES: readonly AxisName[] = AXES.filter((a) => a !== 'language');
 const PERTURB_SALT = 0xa7e5;
 
-/** The axes drawn for one episode: with probability `p`, 1-3 distinct axes at levels 1-2, from the seed. */
-export function randomAxes(seed: number, p: number): AxisSetting[] {
+function parsePerturbAxes(raw: string): AxisName[] {
+  const names = raw.split(',').map((s) => s.trim()).filter(Boolean);
+  const bad = names.filter((n) => !(DATA_AXES as readonly string[]).includes(n));
+  if (bad.length) throw new UsageError(`--perturb-axes: unknown or untrainable axis ${bad.join(', ')}; choose from ${DATA_AXES.join(', ')}`);
+  return [...new Set(names)] as AxisName[];
+}
+
+/**
+ * The axes drawn for one episode: with probability `p`, 1-3 distinct axes at levels 1-2, from the seed,
+ * among `from` (every data axis when empty; the draw is the same as before the option existed).
+ */
+export function randomAxes(seed: number, p: number, from: readonly AxisName[] = []): AxisSetting[] {
   if (p <= 0) return [];
   const rng = new Rng(seed).fork(PERTURB_SALT);
   if (rng.next() >= p) return [];
-  const axes = rng.shuffle([...DATA_AXES]).slice(0, 1 + rng.int(3));
+  const axes = rng.shuffle([...(from.length ? from : DATA_AXES)]).slice(0, 1 + rng.int(3));
   return axes.map((axis) => ({ axis, level: (1 + rng.int(2)) as Level }));
 }
 
 /** Episode i runs task i mod ntasks with seed S + i: independent of N, so a larger N extends a run. */
-export function planJobs(o: Pick<DatagenOptions, 'suites' | 'episodes' | 'seed'> & { perturbRandom?: number }): Job[] {
+export function planJobs(o: Pick<DatagenOptions, 'suites' | 'episodes' | 'seed'> & { perturbRandom?: number; perturbAxes?: readonly AxisName[] }): Job[] {
   // The open suite's train split only: held-out compositions and wordings never reach training data.
   const tasks = o.suites.flatMap((s) => (s === 'open' ? sourcesInSuite('open', 'train') : sourcesInSuite(s)));
-  return Array.from({ length: o.episodes }, (_, i) => ({ index: i, task: tasks[i % tasks.length].id, seed: o.seed + i, perturb: formatAxes(randomAxes(o.seed + i, o.perturbRandom ?? 0)) }));
+  return Array.from({ length: o.episodes }, (_, i) => ({ index: i, task: tasks[i % tasks.length].id, seed: o.seed + i, perturb: formatAxes(randomAxes(o.seed + i, o.perturbRandom ?? 0, o.perturbAxes)) }));
 }
 
 /**
@@ -140,18 +156,20 @@ export interface RunArguments {
   action_noise: number;
   /** Absent in cards written before it existed (= 0). */
   perturb_random?: number;
+  /** The axes it draws from, as given (absent = all). */
+  perturb_axes?: string;
 }
 
 export function runArguments(o: DatagenOptions): RunArguments {
   // Stored only when used, so cards written before the option compare equal.
-  return { suite: o.suite, episodes: o.episodes, seed: o.seed, randomize: o.randomize, action_noise: o.actionNoise, ...(o.perturbRandom ? { perturb_random: o.perturbRandom } : {}) };
+  return { suite: o.suite, episodes: o.episodes, seed: o.seed, randomize: o.randomize, action_noise: o.actionNoise, ...(o.perturbRandom ? { perturb_random: o.perturbRandom } : {}), ...(o.perturbAxes.length ? { perturb_axes: o.perturbAxes.join(',') } : {}) };
 }
 
 /** The differences that make `now` a different run from `stored`, one line each; empty when it may resume. */
 export function resumeMismatches(stored: RunArguments, now: RunArguments): string[] {
   const out: string[] = [];
-  const flag = (k: keyof RunArguments) => (k === 'action_noise' ? '--action-noise' : k === 'perturb_random' ? '--perturb-random' : `--${k}`);
-  for (const k of ['suite', 'seed', 'randomize', 'action_noise', 'perturb_random'] as const) {
+  const flag = (k: keyof RunArguments) => `--${k.replace(/_/g, '-')}`;
+  for (const k of ['suite', 'seed', 'randomize', 'action_noise', 'perturb_random', 'perturb_axes'] as const) {
     if ((stored[k] ?? 0) !== (now[k] ?? 0)) out.push(`${flag(k)}: the run used ${JSON.stringify(stored[k])}, this command gives ${JSON.stringify(now[k])}`);
   }
   // A larger count extends the run (the index -> task/seed mapping does not change); a smaller one would

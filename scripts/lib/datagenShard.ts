@@ -4,6 +4,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { UsageError } from './cli';
 import { buildCard, cardText, type CardRenderer, type CardShard, type DatasetCard } from './datagenCard';
 import { planJobs, readEpisodeLog, type DatagenSuite, type LogEntry, type RunArguments } from './datagenPlan';
+import type { AxisName } from '../../src/sim/axes';
 import { formatIndexRanges, formatShard, rangeShard, type Shard } from './shard';
 
 // Datagen shards (docs/sharding.md): a shard folder is an ordinary dataset folder holding a contiguous
@@ -93,7 +94,7 @@ export function planMerge(dirs: string[]): MergePlan {
     byIndex.set(s.shard.index, s);
   }
   const args = ref.card.arguments;
-  const plan = planJobs({ suites: args.suite.split(',').map((x) => x.trim()) as DatagenSuite[], episodes: args.episodes, seed: args.seed, perturbRandom: args.perturb_random ?? 0 });
+  const plan = planJobs({ suites: args.suite.split(',').map((x) => x.trim()) as DatagenSuite[], episodes: args.episodes, seed: args.seed, perturbRandom: args.perturb_random ?? 0, perturbAxes: args.perturb_axes ? (args.perturb_axes.split(',') as AxisName[]) : [] });
   const found: Array<{ entry: LogEntry; from: string } | undefined> = new Array(plan.length);
   for (const s of shards) {
     const mine = new Set(rangeShard(plan.length, s.shard));

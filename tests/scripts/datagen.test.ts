@@ -179,4 +179,19 @@ describe('datagen over programs and robustness axes', () => {
     expect(resumeMismatches(runArguments(o), { ...runArguments(o), perturb_random: 0 })).toEqual([expect.stringMatching(/--perturb-random/)]);
     expect(() => parseDatagenArgs(['--suite', 'open', '--episodes', '1', '--out', '/tmp/x', '--perturb-random', '2'])).toThrow(/perturb-random/);
   });
+
+  it('--perturb-axes draws from the named axes only, is part of the run, and refuses language and unknown names', () => {
+    const all = parseDatagenArgs(['--suite', 'object', '--episodes', '30', '--seed', '100', '--out', '/tmp/x', '--perturb-random', '0.5']);
+    const o = parseDatagenArgs(['--suite', 'object', '--episodes', '30', '--seed', '100', '--out', '/tmp/x', '--perturb-random', '0.5', '--perturb-axes', 'robot_init']);
+    const jobs = planJobs(o);
+    // The same episodes are perturbed (the draw starts the same), each with robot_init alone.
+    expect(jobs.map((j) => j.perturb !== '')).toEqual(planJobs(all).map((j) => j.perturb !== ''));
+    for (const j of jobs.filter((x) => x.perturb)) expect(j.perturb).toMatch(/^robot_init:[12]$/);
+    expect(runArguments(o).perturb_axes).toBe('robot_init');
+    expect(runArguments(all).perturb_axes).toBeUndefined();
+    expect(resumeMismatches(runArguments(o), runArguments(all))).toEqual([expect.stringMatching(/--perturb-axes/)]);
+    expect(() => parseDatagenArgs(['--suite', 'object', '--episodes', '1', '--out', '/tmp/x', '--perturb-random', '1', '--perturb-axes', 'language'])).toThrow(/perturb-axes/);
+    expect(() => parseDatagenArgs(['--suite', 'object', '--episodes', '1', '--out', '/tmp/x', '--perturb-random', '1', '--perturb-axes', 'gravity'])).toThrow(/gravity/);
+    expect(() => parseDatagenArgs(['--suite', 'object', '--episodes', '1', '--out', '/tmp/x', '--perturb-axes', 'camera'])).toThrow(/--perturb-random/);
+  });
 });
