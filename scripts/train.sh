@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# `npm run train [-- extra args]`: train the shipped recipe (training/configs/shipped.json): stage 1 from scratch
-# on data/demos into OUT/stage1, then the fine-tune on data/demos + data/dart-spatial into OUT (training/README.md).
+# `npm run train [-- extra args]`: train the shipped recipe (training/configs/shipped.json): stage 1 fine-tunes the
+# kept base model on data/v5-ft into OUT/stage1, then stage 2 continues on data/v5-ft + data/v6-init into OUT
+# (training/README.md).
 # Extra args go to vla.train and override the recipe (stage 2's keys), e.g. `npm run train -- --steps 500`,
 # `npm run train -- --config training/configs/shipped-stage1.json` (one stage) or `npm run train -- --out runs/NAME
 # --resume`. Without --out a new runs/<UTC timestamp> is created.

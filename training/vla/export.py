@@ -208,9 +208,14 @@ def model_card(m: dict) -> str:
     if init and init.get("from_export"):  # fine-tuned from an earlier export kept in the repo
         stages = (f"the earlier model `{init['checkpoint']}` (its MODEL_CARD.md says how it was trained), "
                   f"fine-tuned for ")
+    elif init:
+        # Stage 1 itself may have started from an export (a recipe whose init names a folder).
+        base = init["recipe"].get("init")
+        start = f"the earlier model `{base}` fine-tuned" if isinstance(base, str) and base else "from scratch"
+        stages = (f"{start} {init['step']} steps on `{init['dataset']}` ({init['recipe'].get('lr')} lr, seed {init['seed']}), "
+                  f"then fine-tuned from that checkpoint for ")
     else:
-        stages = (f"from scratch {init['step']} steps on `{init['dataset']}` ({init['recipe'].get('lr')} lr, seed {init['seed']}), "
-                  f"then fine-tuned from that checkpoint for " if init else "")
+        stages = ""
     parts = d.get("parts") or [{"path": d.get("path"), "generator": d.get("generator")}]
     data_paths = " + ".join(f"`{pt['path']}`" for pt in parts)
     datagen = "\n".join(f"{pt.get('generator') or 'npm run datagen -- ...'} --out {pt['path']}" for pt in parts)
